@@ -1,0 +1,1 @@
+"""digit-recognition build backend: data, training, evaluation, export and prediction."""

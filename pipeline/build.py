@@ -1,0 +1,168 @@
+"""`build`: data -> train -> evaluate -> export -> verify -> web, one line per step.
+
+Everything is built in a temporary sibling of the output directory and swapped
+in only when every step succeeded, so a failed build never leaves a half-built `dist/`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from . import evaluate
+from .config import shared_config
+from .datasets import Dataset, default_dataset_name, load_dataset
+from .export import export_all
+from .quiet import native_stderr_silenced
+from .settings import PROJECT_ROOT, BuildOptions
+from .splits import cap_per_class, stratified_split
+from .training import TrainResult, to_model_input, train
+from .verify import check_parity
+
+WEB_BUILDER = PROJECT_ROOT / "web" / "build.mjs"
+PARITY_BATCH = 64  # the first test images, a fixed batch for the export check
+
+
+class Steps:
+    """Prints `[i/n] name ... (seconds)` for each step of a long job."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        self.done += 1
+        print(f"[{self.done}/{self.total}] {name} ...", flush=True)
+        started = time.perf_counter()
+        yield
+        print(f"[{self.done}/{self.total}] {name} done ({time.perf_counter() - started:.1f} s)", flush=True)
+
+
+def git_commit() -> str:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    except OSError:
+        return "unknown"
+    if done.returncode != 0:
+        return "unknown"
+    return done.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+def library_versions() -> dict[str, str]:
+    packages = ("tensorflow", "keras", "tensorflowjs", "ai-edge-litert", "numpy", "pandas")
+    return {"python": platform.python_version(), **{name: version(name) for name in packages}}
+
+
+def write_json(path: Path, payload: object) -> None:
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def _split(data: Dataset, options: BuildOptions) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    seed = options.train.seed
+    kept = cap_per_class(data.y_train, options.per_class, seed)
+    train_idx, val_idx = stratified_split(data.y_train[kept], options.val_fraction, seed)
+    train_idx, val_idx = kept[train_idx], kept[val_idx]
+    return {
+        "train": (data.x_train[train_idx], data.y_train[train_idx]),
+        "val": (data.x_train[val_idx], data.y_train[val_idx]),
+        "test": (data.x_test, data.y_test),
+    }
+
+
+def _metrics(data: Dataset, splits: dict, result: TrainResult, options: BuildOptions) -> dict:
+    model = result.model
+    probabilities = {name: evaluate.predict_probabilities(model, images) for name, (images, _) in splits.items()}
+    scores = {name: evaluate.score(probabilities[name], labels) for name, (_, labels) in splits.items()}
+    matrix = evaluate.confusion_matrix(splits["test"][1], probabilities["test"].argmax(axis=1))
+    return {
+        "dataset": {
+            "name": data.name,
+            "source": data.source.replace(f"{PROJECT_ROOT}/", ""),  # no build machine's paths on the page
+            "per_class_cap": options.per_class,
+            "val_fraction": options.val_fraction,
+            "counts": {name: score["count"] for name, score in scores.items()},
+        },
+        "arch": options.train.arch,
+        "params": int(model.count_params()),
+        "training": {**asdict(options.train), "epochs_run": result.epochs_run, "best_epoch": result.best_epoch},
+        **scores,
+        "per_class": evaluate.per_class_scores(matrix),
+        "confusion_matrix": matrix.tolist(),
+        "history": result.history,
+        "training_time_s": round(result.wall_time_s, 2),
+        "versions": library_versions(),
+        "git_commit": git_commit(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def run_build(options: BuildOptions) -> dict:
+    """Build everything into options.out (atomically); returns the metrics written there."""
+    out = options.out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        metrics = _build_into(staging, options)
+        _swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    print(f"Built {out} (test accuracy {metrics['test']['accuracy']:.4f})", flush=True)
+    return metrics
+
+
+def _build_into(staging: Path, options: BuildOptions) -> dict:
+    steps = Steps(6 if options.web else 5)
+    with steps.step("data"):
+        dataset_name = options.dataset or default_dataset_name()
+        if options.dataset is None and dataset_name != "mnist":
+            print(f"  using {dataset_name}: its CSVs were found in datasets/", flush=True)
+        data = load_dataset(dataset_name)
+        splits = _split(data, options)
+        counts = ", ".join(f"{name} {len(labels)}" for name, (_, labels) in splits.items())
+        print(f"  {data.name} from {data.source}: {counts}", flush=True)
+    with steps.step(f"train ({options.train.arch}, up to {options.train.epochs} epochs)"):
+        result = train(*splits["train"], *splits["val"], options.train, staging / "checkpoint" / "best.keras")
+        print(f"  {result.epochs_run} epochs run, best on validation: epoch {result.best_epoch}", flush=True)
+    with steps.step("evaluate"):
+        metrics = _metrics(data, splits, result, options)
+        (staging / "plots").mkdir()
+        evaluate.plot_curves(result.history, staging / "plots" / "curves.png")
+        evaluate.plot_confusion(np.array(metrics["confusion_matrix"]), staging / "plots" / "confusion.png")
+        print(f"  test accuracy {metrics['test']['accuracy']:.4f}, loss {metrics['test']['loss']:.4f}", flush=True)
+    with steps.step("export SavedModel, TFLite, TF.js"):
+        with native_stderr_silenced():  # the TFLite converter logs pages of MLIR passes
+            metrics["export_sizes"] = export_all(result.model, staging)
+        shutil.rmtree(staging / "checkpoint")
+    with steps.step("verify exports match Keras"):
+        batch = to_model_input(splits["test"][0][:PARITY_BATCH])
+        metrics["parity"] = check_parity(result.model, staging, batch)
+        print("  max abs difference: " + ", ".join(f"{k} {v:.1e}" for k, v in metrics["parity"].items()), flush=True)
+    write_json(staging / "config.json", shared_config())
+    write_json(staging / "metrics.json", metrics)
+    if options.web:
+        with steps.step("web app"):
+            subprocess.run(["node", str(WEB_BUILDER), "--out", str(staging)], check=True, cwd=PROJECT_ROOT)
+    return metrics
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(retired)
+    staging.rename(out)
+    shutil.rmtree(retired, ignore_errors=True)

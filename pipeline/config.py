@@ -1,0 +1,50 @@
+"""Constants shared by the Python pipeline and the browser app.
+
+This module is the single source of truth: `shared_config()` is written to
+`dist/config.json` by the build and the web app reads it from there, so the two
+sides cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+IMAGE_SIZE = 28  # model input is IMAGE_SIZE x IMAGE_SIZE x 1
+LABELS = tuple(str(d) for d in range(10))
+# Model input = raw 0..255 pixel * PIXEL_SCALE, so the digit is light (1.0) on dark (0.0).
+PIXEL_SCALE = 1.0 / 255.0
+
+# External-image preprocessing, modelled on how MNIST itself was made (see preprocess.py).
+PREPROCESS: dict[str, float | int] = {
+    # Digits are scaled to fit this box inside the IMAGE_SIZE field, keeping aspect.
+    "fit_size": 20,
+    # Where the centre of mass goes, in pixels from the top-left corner. MNIST's training digits
+    # average 14.49 (rows) and 14.50 (columns): half a pixel past the field's middle.
+    "center": 14.5,
+    # Larger images are area-downscaled first so the later steps cost the same on any photo.
+    "work_max_side": 256,
+    # Width of the border band (fraction of the shorter side) whose median decides polarity.
+    "border_fraction": 0.05,
+    # Window of the background estimate (fraction of the shorter side); must exceed stroke width.
+    "background_window_fraction": 0.25,
+    # Below this ink contrast (0..1) the image counts as blank: no digit is guessed.
+    "min_contrast": 0.15,
+    # After scaling ink to a peak of 1, values below this are paper texture or noise.
+    "noise_floor": 0.2,
+    # Decompression-bomb guard for uploaded or command-line images.
+    "max_pixels": 40_000_000,
+}
+
+# Below this top probability the app says it is unsure instead of answering.
+CONFIDENCE_THRESHOLD = 0.6
+
+
+def shared_config() -> dict[str, Any]:
+    """Everything the browser needs to reproduce the Python preprocessing and labels."""
+    return {
+        "image_size": IMAGE_SIZE,
+        "labels": list(LABELS),
+        "pixel_scale": PIXEL_SCALE,
+        "preprocess": dict(PREPROCESS),
+        "confidence_threshold": CONFIDENCE_THRESHOLD,
+    }

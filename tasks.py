@@ -1,0 +1,70 @@
+"""Invoke tasks: thin wrappers around `python -m pipeline` and the test tools."""
+
+from __future__ import annotations
+
+import sys
+
+from invoke import task
+
+PYTHON = sys.executable
+
+
+def _flags(**options: object) -> str:
+    """--name value for each option that was given (None and False are left out)."""
+    parts = []
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            parts.append(flag)
+        elif value not in (None, False):
+            parts.append(f"{flag} {value}")
+    return " ".join(parts)
+
+
+TRAIN_HELP = {
+    "dataset": "mnist, emnist-digits, emnist-mnist or a path (default: EMNIST digits if in datasets/, else MNIST)",
+    "arch": "default, or seed (the original notebook's network)",
+    "epochs": "maximum epochs (EarlyStopping may stop sooner)",
+    "per_class": "keep at most N training images per class",
+    "quick": "smoke-test profile: a small subset, a few epochs",
+    "out": "output directory (default: dist)",
+}
+
+
+@task(help=TRAIN_HELP)
+def build(c, dataset=None, arch=None, epochs=None, per_class=None, seed=None, quick=False, out=None):
+    """Train, evaluate, export SavedModel/TFLite/TF.js, verify them, and assemble the web app in dist/."""
+    flags = _flags(dataset=dataset, arch=arch, epochs=epochs, per_class=per_class, seed=seed, quick=quick, out=out)
+    c.run(f"{PYTHON} -m pipeline build {flags}", pty=sys.stdout.isatty())
+
+
+@task(help=TRAIN_HELP)
+def train(c, dataset=None, arch=None, epochs=None, per_class=None, seed=None, quick=False, out=None):
+    """Like build, without assembling the web app."""
+    flags = _flags(dataset=dataset, arch=arch, epochs=epochs, per_class=per_class, seed=seed, quick=quick, out=out)
+    c.run(f"{PYTHON} -m pipeline train {flags}", pty=sys.stdout.isatty())
+
+
+@task(iterable=["image"], help={"image": "an image file (repeat for several)", "json": "one JSON object per line"})
+def predict(c, image, json=False):
+    """Predict the digit in image files with the exported model."""
+    c.run(f"{PYTHON} -m pipeline predict {' '.join(image)} {_flags(json=json)}")
+
+
+@task(help={"port": "port to listen on (default 8000)"})
+def serve(c, port=8000):
+    """Serve dist/ on http://127.0.0.1:PORT/ (any static server works)."""
+    c.run(f"{PYTHON} -m http.server {port} --bind 127.0.0.1 --directory dist")
+
+
+@task
+def lint(c):
+    """ruff lint and format check."""
+    c.run(f"{PYTHON} -m ruff check .")
+    c.run(f"{PYTHON} -m ruff format --check .")
+
+
+@task(pre=[lint], help={"k": "only tests matching this pytest -k expression"})
+def test(c, k=None):
+    """Lint, then the whole test suite (pytest, Playwright in Chromium)."""
+    c.run(f"{PYTHON} -m pytest {_flags(k=repr(k) if k else None)}", pty=sys.stdout.isatty())

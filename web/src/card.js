@@ -1,0 +1,84 @@
+// Model card from metrics.json. Every field is optional: whatever a build did
+// not record is left out rather than shown as "undefined".
+const DOWNLOADS = [
+  ['export/tflite/model.tflite', 'TensorFlow Lite model', 'tflite'],
+  ['export/tflite/labels.txt', 'Labels for the TFLite model', null],
+  ['export/tfjs_model/model.json', 'TensorFlow.js graph model (model.json; weight shards alongside)', 'tfjs'],
+  ['export/saved_model/saved_model.pb', 'SavedModel graph (saved_model.pb; variables/ alongside)', 'saved_model'],
+];
+
+function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+}
+
+function element(tag, text, attributes = {}) {
+  const el = document.createElement(tag);
+  if (text !== undefined) el.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  return el;
+}
+
+function facts(metrics) {
+  const list = element('dl');
+  const add = (term, value) => list.append(element('dt', term), element('dd', value));
+  const dataset = metrics.dataset;
+  if (typeof dataset?.name === 'string') {
+    const counts = Object.entries(dataset.counts ?? {}).map(([split, n]) => `${n.toLocaleString('en')} ${split}`);
+    add('Dataset', counts.length ? `${dataset.name} (${counts.join(' / ')} images)` : dataset.name);
+  }
+  const accuracy = metrics.test?.accuracy;
+  if (typeof accuracy === 'number') add('Test accuracy', `${(accuracy * 100).toFixed(2)}%`);
+  if (typeof metrics.params === 'number') add('Parameters', metrics.params.toLocaleString('en'));
+  for (const [format, bytes] of Object.entries(metrics.export_sizes ?? {})) {
+    if (typeof bytes === 'number') add(`Size (${format})`, formatBytes(bytes));
+  }
+  return list.children.length ? list : null;
+}
+
+function confusionTable(matrix, labels) {
+  if (!Array.isArray(matrix) || matrix.length !== labels.length) return null;
+  const table = element('table', undefined, { class: 'confusion' });
+  table.append(element('caption', 'Confusion matrix on the test set (rows: true digit, columns: predicted)'));
+  const head = element('tr');
+  head.append(element('th', 'true \\ predicted', { scope: 'col' }), ...labels.map((l) => element('th', l, { scope: 'col' })));
+  const thead = element('thead');
+  thead.append(head);
+  table.append(thead);
+  const body = element('tbody');
+  matrix.forEach((row, i) => {
+    const tr = element('tr');
+    tr.append(element('th', labels[i], { scope: 'row' }));
+    for (const [j, count] of row.entries()) tr.append(element('td', String(count), i === j ? { class: 'diagonal' } : {}));
+    body.append(tr);
+  });
+  table.append(body);
+  return table;
+}
+
+function figure(src, caption) {
+  const fig = element('figure');
+  const img = element('img', undefined, { src, alt: caption, loading: 'lazy' });
+  img.addEventListener('error', () => fig.remove());
+  fig.append(img, element('figcaption', caption));
+  return fig;
+}
+
+export function renderModelCard(container, metrics, labels) {
+  const parts = [
+    facts(metrics),
+    confusionTable(metrics.confusion_matrix, labels),
+    figure('plots/curves.png', 'Training and validation curves'),
+    figure('plots/confusion.png', 'Confusion matrix plot'),
+  ];
+  const downloads = element('ul', undefined, { class: 'downloads' });
+  for (const [href, label, sizeKey] of DOWNLOADS) {
+    const item = element('li');
+    item.append(element('a', label, { href, download: '' }));
+    const bytes = metrics.export_sizes?.[sizeKey];
+    if (typeof bytes === 'number') item.append(` (${formatBytes(bytes)})`);
+    downloads.append(item);
+  }
+  container.replaceChildren(...parts.filter(Boolean), element('h3', 'Downloads'), downloads);
+}

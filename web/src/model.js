@@ -1,0 +1,51 @@
+// Loads the TF.js graph model once on the best available backend and runs it.
+import * as tf from '@tensorflow/tfjs-core';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
+
+// Fastest first for a small CNN: WASM (SIMD) has no shader-compile or GPU-readback cost.
+export const BACKEND_ORDER = ['wasm', 'webgl', 'cpu'];
+
+// Each backend is its own chunk, so the page downloads only the one it uses.
+const BACKEND_MODULES = {
+  wasm: () => import('./backends/wasm.js'),
+  webgl: () => import('./backends/webgl.js'),
+  cpu: () => import('./backends/cpu.js'),
+};
+
+async function useBackend(requested) {
+  const order = requested ? [requested] : BACKEND_ORDER;
+  for (const name of order) {
+    try {
+      await BACKEND_MODULES[name]();
+      if (await tf.setBackend(name)) return name;
+    } catch (error) {
+      // An unusable backend (no WebGL, no WASM) just means trying the next one.
+      console.warn(`backend ${name} unavailable:`, error);
+    }
+  }
+  throw new Error(`no usable TF.js backend among: ${order.join(', ')}`);
+}
+
+/** Returns {backend, predict(Float32Array(size*size)) -> Promise<number[classes]>}. */
+export async function loadModel(modelUrl, { imageSize, classes, backend: requested }) {
+  const backend = await useBackend(requested);
+  const model = await loadGraphModel(modelUrl);
+
+  async function predict(pixels) {
+    if (pixels.length !== imageSize * imageSize) {
+      throw new Error(`expected ${imageSize * imageSize} pixels, got ${pixels.length}`);
+    }
+    const input = tf.tensor4d(pixels, [1, imageSize, imageSize, 1], 'float32');
+    const output = model.execute(input);
+    try {
+      return Array.from(await output.data());
+    } finally {
+      tf.dispose([input, output]);
+    }
+  }
+
+  // The first run compiles shaders / allocates buffers; pay that before the user draws.
+  const warm = await predict(new Float32Array(imageSize * imageSize));
+  if (warm.length !== classes) throw new Error(`model gives ${warm.length} outputs, expected ${classes}`);
+  return { backend, predict };
+}
