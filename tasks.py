@@ -23,7 +23,7 @@ def _flags(**options: object) -> str:
 
 TRAIN_HELP = {
     "dataset": "mnist, emnist-digits, emnist-mnist or a path (default: EMNIST digits if in datasets/, else MNIST)",
-    "arch": "default, or seed (the original notebook's network)",
+    "arch": "default, compact, or seed (the original notebook's network)",
     "epochs": "maximum epochs (EarlyStopping may stop sooner)",
     "per_class": "keep at most N training images per class",
     "quick": "smoke-test profile: a small subset, a few epochs",
@@ -49,6 +49,12 @@ def train(c, dataset=None, arch=None, epochs=None, per_class=None, seed=None, qu
 def predict(c, image, json=False):
     """Predict the digit in image files with the exported model."""
     c.run(f"{PYTHON} -m pipeline predict {' '.join(image)} {_flags(json=json)}")
+
+
+@task(help={"quick": "small data and few epochs: checks the benchmark runs, not the targets"})
+def bench(c, quick=False):
+    """Benchmark the notebook's model against ours and the web app in Chromium: dist/bench.json, dist/bench.md."""
+    c.run(f"{PYTHON} -m pipeline bench {_flags(quick=quick)}", pty=sys.stdout.isatty())
 
 
 @task(help={"port": "port to listen on (default 8000)"})

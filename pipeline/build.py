@@ -1,4 +1,4 @@
-"""`build`: data -> train -> evaluate -> export -> verify -> web, one line per step.
+"""`build`: data -> train -> evaluate -> export -> verify -> web model -> web app, one line per step.
 
 Everything is built in a temporary sibling of the output directory and swapped
 in only when every step succeeded, so a failed build never leaves a half-built `dist/`.
@@ -11,6 +11,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from . import evaluate
 from .config import shared_config
 from .datasets import Dataset, default_dataset_name, load_dataset
 from .export import export_all
-from .quiet import native_stderr_silenced
+from .quantize import choose_web_model
 from .settings import PROJECT_ROOT, BuildOptions
 from .splits import cap_per_class, stratified_split
 from .training import TrainResult, to_model_input, train
@@ -126,7 +127,7 @@ def run_build(options: BuildOptions) -> dict:
 
 
 def _build_into(staging: Path, options: BuildOptions) -> dict:
-    steps = Steps(6 if options.web else 5)
+    steps = Steps(7 if options.web else 6)
     with steps.step("data"):
         dataset_name = options.dataset or default_dataset_name()
         if options.dataset is None and dataset_name != "mnist":
@@ -145,19 +146,33 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
         evaluate.plot_confusion(np.array(metrics["confusion_matrix"]), staging / "plots" / "confusion.png")
         print(f"  test accuracy {metrics['test']['accuracy']:.4f}, loss {metrics['test']['loss']:.4f}", flush=True)
     with steps.step("export SavedModel, TFLite, TF.js"):
-        with native_stderr_silenced():  # the TFLite converter logs pages of MLIR passes
-            metrics["export_sizes"] = export_all(result.model, staging)
+        metrics["export_sizes"] = export_all(result.model, staging)
         shutil.rmtree(staging / "checkpoint")
     with steps.step("verify exports match Keras"):
         batch = to_model_input(splits["test"][0][:PARITY_BATCH])
         metrics["parity"] = check_parity(result.model, staging, batch)
         print("  max abs difference: " + ", ".join(f"{k} {v:.1e}" for k, v in metrics["parity"].items()), flush=True)
+    with steps.step("web model precision (TF.js on the whole test set)"):
+        x_test, y_test = splits["test"]
+        metrics["web_model"] = choose_web_model(staging, to_model_input(x_test), y_test, metrics["test"]["accuracy"])
+        metrics["export_sizes"]["web_model"] = metrics["web_model"]["bytes"]
+        print(f"  {_describe_web_model(metrics['web_model'])}", flush=True)
     write_json(staging / "config.json", shared_config())
     write_json(staging / "metrics.json", metrics)
     if options.web:
         with steps.step("web app"):
-            subprocess.run(["node", str(WEB_BUILDER), "--out", str(staging)], check=True, cwd=PROJECT_ROOT)
+            subprocess.run(
+                ["node", str(WEB_BUILDER), "--out", str(staging)], check=True, cwd=PROJECT_ROOT, stderr=sys.stderr
+            )
     return metrics
+
+
+def _describe_web_model(web_model: dict) -> str:
+    tried = ", ".join(
+        f"{precision} {m['bytes'] / 1024:.0f} KB {m['test_accuracy']:.4f}"
+        for precision, m in web_model["candidates"].items()
+    )
+    return f"{web_model['precision']} chosen, {web_model['bytes'] / 1024:.0f} KB (tried: {tried})"
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

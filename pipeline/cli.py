@@ -1,4 +1,4 @@
-"""`python -m pipeline {build,train,predict,config}`: the command line tasks.py calls."""
+"""`python -m pipeline {build,train,predict,bench,config}`: the command line tasks.py calls."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import shared_config
 from .errors import InputError
+from .quiet import hide_native_stderr, import_tensorflow_quietly
 from .settings import QUICK, BuildOptions, TrainSettings
 
 DEFAULT_MODEL = Path("dist/export/tflite/model.tflite")
@@ -23,7 +24,9 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
         "(default: EMNIST digits if its CSVs are in datasets/, else MNIST)",
     )
     parser.add_argument(
-        "--arch", default=train_defaults.arch, help="model architecture: default or seed (the original notebook's)"
+        "--arch",
+        default=train_defaults.arch,
+        help="model architecture: default, compact, or seed (the original notebook's)",
     )
     parser.add_argument("--epochs", type=int, default=train_defaults.epochs)
     parser.add_argument(
@@ -51,13 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("images", nargs="+", type=Path)
     predict.add_argument("--json", action="store_true", help="one JSON object per line")
     predict.add_argument("--model", type=Path, default=DEFAULT_MODEL, help=f"TFLite model (default: {DEFAULT_MODEL})")
+    bench = commands.add_parser("bench", help="the notebook's model vs ours, plus browser figures: dist/bench.json")
+    bench.add_argument("--quick", action="store_true", help="small data and few epochs, to check the benchmark runs")
+    bench.add_argument("--out", type=Path, default=Path("dist"), help="output directory (default: dist)")
     commands.add_parser("config", help="print the configuration shared with the web app")
     return parser
 
 
 def _build(args: argparse.Namespace, web: bool) -> int:
-    from .quiet import import_tensorflow_quietly
-
     import_tensorflow_quietly()
     from .build import run_build
 
@@ -84,6 +88,14 @@ def _build(args: argparse.Namespace, web: bool) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    import_tensorflow_quietly()
+    from .bench import run_bench
+
+    run_bench(args.out, quick=args.quick)
+    return 0
+
+
 def _predict(args: argparse.Namespace) -> int:
     from .predict import Predictor
 
@@ -103,11 +115,14 @@ def _predict(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    hide_native_stderr()
     try:
         if args.command in ("build", "train"):
             return _build(args, web=args.command == "build")
         if args.command == "predict":
             return _predict(args)
+        if args.command == "bench":
+            return _bench(args)
         print(json.dumps(shared_config(), indent=2))
         return 0
     except InputError as err:

@@ -6,7 +6,6 @@ to TF.js is broken). Paths, relative to the build directory, are in `EXPORT_PATH
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ EXPORT_PATHS = {
     "tflite": Path("export/tflite/model.tflite"),
     "tflite_labels": Path("export/tflite/labels.txt"),
     "tfjs": Path("export/tfjs_model"),
-    "web_model": Path("model"),  # the copy the web app loads
+    "web_model": Path("model"),  # the copy the web app loads, quantized (see quantize.py)
 }
 
 
@@ -69,12 +68,10 @@ def export_all(model: keras.Model, build_dir: Path) -> dict[str, int]:
     saved_model = export_saved_model(model, build_dir)
     tflite = export_tflite(build_dir)
     tfjs = convert_to_tfjs(saved_model, build_dir / EXPORT_PATHS["tfjs"])
-    shutil.copytree(tfjs, build_dir / EXPORT_PATHS["web_model"])
     return {
         "saved_model": directory_size(saved_model),
         "tflite": tflite.stat().st_size,
         "tfjs": directory_size(tfjs),
-        "web_model": directory_size(build_dir / EXPORT_PATHS["web_model"]),
     }
 
 

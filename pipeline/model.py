@@ -2,8 +2,9 @@
 
 - `seed`: the exact network of the notebook this project grew from
   (Conv32-Pool-Conv64-Pool-Dense128-Dropout0.5), kept for comparison.
-- `default`: a small modern CNN: BatchNorm, global average pooling instead of a
-  big Dense layer, so it is accurate and small enough for the browser.
+- `default`: a small modern CNN: BatchNorm, strided convolutions, global average
+  pooling instead of a big Dense layer.
+- `compact`: the same ideas with separable convolutions, a quarter of the size.
 
 Augmentation lives in `augmentation()`, applied to training batches only: Keras
 preprocessing layers inside an exported model break the TF.js converter.
@@ -61,6 +62,27 @@ def _default() -> keras.Model:
     return keras.Model(inputs, outputs, name="default")
 
 
+def _separable_bn(x, filters: int):
+    x = layers.SeparableConv2D(filters, 3, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization(momentum=0.9)(x)
+    return layers.ReLU()(x)
+
+
+def _compact() -> keras.Model:
+    # About 24 k parameters and 2 M multiply-adds: a uint8 web model under 30 KB, and cheap
+    # enough per epoch to train for twice as many epochs as `default` in the same time.
+    inputs = keras.Input(INPUT_SHAPE)
+    x = _conv_bn(inputs, 16)
+    x = _conv_bn(x, 32, strides=2)
+    x = _separable_bn(x, 32)
+    x = _conv_bn(x, 48, strides=2)
+    x = _separable_bn(x, 64)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.1)(x)
+    outputs = layers.Dense(len(LABELS), activation="softmax")(x)
+    return keras.Model(inputs, outputs, name="compact")
+
+
 @dataclass(frozen=True)
 class Architecture:
     """A network and the training recipe that goes with it."""
@@ -76,6 +98,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "seed": Architecture(_seed, augment=False, warmup_cosine=False, learning_rate=1e-3),
     # BatchNorm and the warm-up make a higher peak rate safe, and it converges in fewer epochs.
     "default": Architecture(_default, augment=True, warmup_cosine=True, learning_rate=3e-3),
+    "compact": Architecture(_compact, augment=True, warmup_cosine=True, learning_rate=3e-3),
 }
 
 

@@ -17,7 +17,6 @@ from .config import LABELS
 from .errors import InputError
 from .images import load_rgba
 from .preprocess import preprocess_rgba
-from .quiet import native_stderr_silenced
 
 
 @dataclass(frozen=True)
@@ -50,9 +49,8 @@ class Predictor:
     def __init__(self, tflite_file: Path) -> None:
         if not tflite_file.is_file():
             raise InputError(tflite_file, "model not found; run `invoke build` first")
-        with native_stderr_silenced():  # LiteRT announces its XNNPACK delegate on stderr
-            self.interpreter = Interpreter(model_path=str(tflite_file))
-            self.interpreter.allocate_tensors()
+        self.interpreter = Interpreter(model_path=str(tflite_file))
+        self.interpreter.allocate_tensors()
         self.input_index = self.interpreter.get_input_details()[0]["index"]
         self.output_index = self.interpreter.get_output_details()[0]["index"]
 

@@ -1,29 +1,29 @@
-"""Keep TensorFlow's native start-up noise (CUDA probing, absl warnings) out of user output."""
+"""Keep TensorFlow's native logging (CUDA probing, absl and tf.data warnings) out of user output."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sys
 
 
-@contextmanager
-def native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null: TF's C++ logging bypasses Python's sys.stderr."""
-    saved = os.dup(2)
+def hide_native_stderr() -> None:
+    """From now on, what C++ code writes to file descriptor 2 goes to /dev/null.
+
+    TF's and LiteRT's native logs bypass Python and some come from background
+    threads at any time, so no narrower window catches them all. Python's
+    sys.stderr moves to a copy of the original descriptor: warnings, errors and
+    child processes given `stderr=sys.stderr` still reach the terminal.
+    """
+    visible = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+    os.close(devnull)
+    sys.stderr.flush()
+    sys.stderr = os.fdopen(visible, "w", buffering=1)
 
 
 def import_tensorflow_quietly() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with native_stderr_silenced():
-        import tensorflow  # noqa: F401
+    import tensorflow
 
-        tensorflow.get_logger().setLevel("ERROR")
+    tensorflow.get_logger().setLevel("ERROR")

@@ -1,15 +1,22 @@
-// Run a TF.js graph model in Node with pure TF.js (cpu backend) for the parity check.
-// usage: node tfjs_predict.mjs MODEL_DIR INPUT.f32 N SIZE   -> JSON [[p0..p9], ...] on stdout
-// INPUT.f32 holds N*SIZE*SIZE little-endian float32 values.
+// Run a TF.js graph model in Node with pure TF.js, for the export checks.
+// usage: node tfjs_predict.mjs MODEL_DIR INPUT.f32 N SIZE [cpu|wasm]  -> JSON [[p0..p9], ...] on stdout
+// INPUT.f32 holds N*SIZE*SIZE little-endian float32 values. The cpu backend is
+// the reference for parity; wasm is the same arithmetic, fast enough for a whole test set.
 // Pure TF.js cannot fetch file:// URLs, so model.json and its shards are read here
 // and handed over with tf.io.fromMemory.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 
-const [modelDir, inputPath, count, size] = process.argv.slice(2);
+const BATCH = 500; // bounds memory on large inputs
+const [modelDir, inputPath, count, size, backend = "cpu"] = process.argv.slice(2);
+setWasmPaths(`${dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm"))}/`);
+if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} is unavailable`);
+
 const manifest = JSON.parse(readFileSync(join(modelDir, "model.json"), "utf8"));
 const shards = manifest.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(modelDir, p))));
 const weightData = Buffer.concat(shards);
@@ -26,9 +33,15 @@ const model = await loadGraphModel(
     modelInitializer: manifest.modelInitializer,
   }),
 );
-await tf.setBackend("cpu");
 const raw = readFileSync(inputPath);
 const pixels = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-const input = tf.tensor4d(pixels, [Number(count), Number(size), Number(size), 1]);
-const output = model.predict(input);
-process.stdout.write(JSON.stringify(await output.array()));
+const side = Number(size);
+const results = [];
+for (let start = 0; start < Number(count); start += BATCH) {
+  const n = Math.min(BATCH, Number(count) - start);
+  const input = tf.tensor4d(pixels.subarray(start * side * side, (start + n) * side * side), [n, side, side, 1]);
+  const output = model.predict(input);
+  results.push(...(await output.array()));
+  tf.dispose([input, output]);
+}
+process.stdout.write(JSON.stringify(results));

@@ -93,7 +93,11 @@ def train(
     )
     checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
     early_stopping = keras.callbacks.EarlyStopping(
-        monitor="val_loss", patience=settings.patience, restore_best_weights=True
+        monitor="val_loss",
+        patience=settings.patience,
+        restore_best_weights=True,
+        # At a warm-up's high learning rate validation loss jumps about; judge only the decaying half.
+        start_from_epoch=settings.epochs // 2 if get_architecture(settings.arch).warmup_cosine else 0,
     )
     callbacks = [
         early_stopping,
@@ -115,6 +119,6 @@ def train(
         model=best,
         history={k: [float(v) for v in values] for k, values in history.history.items()},
         epochs_run=len(history.history["loss"]),
-        best_epoch=early_stopping.best_epoch + 1,
+        best_epoch=int(np.argmin(history.history["val_loss"])) + 1,  # the checkpoint's epoch
         wall_time_s=wall_time,
     )

@@ -19,7 +19,6 @@ from ai_edge_litert.interpreter import Interpreter
 
 from .config import IMAGE_SIZE
 from .export import EXPORT_PATHS
-from .quiet import native_stderr_silenced
 
 TOLERANCE = 1e-5
 TFJS_RUNNER = Path(__file__).with_name("tfjs_predict.mjs")
@@ -35,23 +34,23 @@ def saved_model_probabilities(saved_model: Path, batch: np.ndarray) -> np.ndarra
 
 
 def tflite_probabilities(tflite_file: Path, batch: np.ndarray) -> np.ndarray:
-    with native_stderr_silenced():  # LiteRT announces its XNNPACK delegate on stderr
-        interpreter = Interpreter(model_path=str(tflite_file))
-        input_index = interpreter.get_input_details()[0]["index"]
-        # The batch size is baked in as 1 until the input is resized, before allocation.
-        interpreter.resize_tensor_input(input_index, batch.shape)
-        interpreter.allocate_tensors()
-        interpreter.set_tensor(input_index, batch)
-        interpreter.invoke()
+    interpreter = Interpreter(model_path=str(tflite_file))
+    input_index = interpreter.get_input_details()[0]["index"]
+    # The batch size is baked in as 1 until the input is resized, before allocation.
+    interpreter.resize_tensor_input(input_index, batch.shape)
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(input_index, batch)
+    interpreter.invoke()
     return interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
 
 
-def tfjs_probabilities(model_dir: Path, batch: np.ndarray) -> np.ndarray:
+def tfjs_probabilities(model_dir: Path, batch: np.ndarray, backend: str = "cpu") -> np.ndarray:
+    """Run the TF.js model in Node; "cpu" is the reference backend, "wasm" the fast one for large batches."""
     with tempfile.NamedTemporaryFile(suffix=".f32") as pixels:
         pixels.write(batch.astype("<f4").tobytes())
         pixels.flush()
         done = subprocess.run(
-            ["node", str(TFJS_RUNNER), str(model_dir), pixels.name, str(len(batch)), str(IMAGE_SIZE)],
+            ["node", str(TFJS_RUNNER), str(model_dir), pixels.name, str(len(batch)), str(IMAGE_SIZE), backend],
             capture_output=True,
             text=True,
         )

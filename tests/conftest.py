@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from pipeline.datasets import load_mnist
@@ -36,19 +35,3 @@ def quick_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 @pytest.fixture(scope="session")
 def quick_dist(quick_build) -> Path:
     return quick_build[0]
-
-
-def digit_on_paper(
-    digit: np.ndarray, size: tuple[int, int], box: tuple[int, int, int], ink=(20, 20, 60), paper=(245, 240, 230)
-) -> np.ndarray:
-    """RGBA image: an MNIST digit (light on dark, 0-255) scaled to box=(top, left, side), as ink on paper."""
-    from PIL import Image
-
-    top, left, side = box
-    strength = np.asarray(Image.fromarray(digit).resize((side, side), Image.BILINEAR), dtype=np.float64) / 255
-    image = np.empty((*size, 3))
-    image[:] = paper
-    region = image[top : top + side, left : left + side]
-    region[:] = region * (1 - strength[..., None]) + np.array(ink) * strength[..., None]
-    alpha = np.full((*size, 1), 255.0)
-    return np.concatenate([image, alpha], axis=2).round().astype(np.uint8)

@@ -5,10 +5,11 @@ import re
 
 import numpy as np
 import pytest
-from conftest import digit_on_paper, run_pipeline
+from conftest import run_pipeline
 from PIL import Image
 
 from pipeline.config import shared_config
+from pipeline.realworld import digit_on_paper, digit_on_transparent
 from pipeline.settings import QUICK
 
 
@@ -33,9 +34,21 @@ def test_build_writes_every_artifact(quick_dist):
 
 def test_build_prints_a_line_per_step(quick_build):
     _, done = quick_build
-    for step in ["[1/6] data", "[2/6] train", "[3/6] evaluate", "[4/6] export", "[5/6] verify", "[6/6] web app"]:
+    steps = [
+        "[1/7] data",
+        "[2/7] train",
+        "[3/7] evaluate",
+        "[4/7] export",
+        "[5/7] verify",
+        "[6/7] web model",
+        "[7/7] web app",
+    ]
+    for step in steps:
         assert re.search(rf"^{re.escape(step)}.* done \(\d+\.\d s\)$", done.stdout, re.MULTILINE), step
-    assert "cuda" not in done.stdout.lower() + done.stderr.lower()
+    output = done.stdout + done.stderr
+    assert "cuda" not in output.lower()
+    # No native TensorFlow log lines ("2026-11-25 04:33:32.877555: E ...", "W0000 00:00:...").
+    assert not re.search(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] |[IWEF]\d{4} )", output, re.MULTILINE)
 
 
 def test_metrics(quick_dist):
@@ -56,6 +69,25 @@ def test_metrics(quick_dist):
     assert {"tensorflow", "keras", "numpy", "python"} <= set(metrics["versions"])
     assert metrics["git_commit"]
     assert set(metrics["export_sizes"]) >= {"saved_model", "tflite", "tfjs", "web_model"}
+
+
+def test_web_model_is_the_smallest_precision_that_keeps_the_accuracy(quick_dist):
+    metrics = json.loads((quick_dist / "metrics.json").read_text())
+    web_model, keras_accuracy = metrics["web_model"], metrics["test"]["accuracy"]
+    assert web_model["keras_test_accuracy"] == keras_accuracy
+    candidates = web_model["candidates"]
+    assert "uint8" in candidates  # always tried first
+    precision = web_model["precision"]
+    assert precision in ("uint8", "float16", "float32")
+    tried = list(candidates)
+    for rejected in tried[: tried.index(precision)] if precision in tried else tried:
+        assert candidates[rejected]["test_accuracy"] < keras_accuracy - 0.0005
+    if precision != "float32":
+        assert candidates[precision]["test_accuracy"] >= keras_accuracy - 0.0005
+        assert web_model["bytes"] == candidates[precision]["bytes"] < metrics["export_sizes"]["tfjs"] * 0.6
+    weights = json.loads((quick_dist / "model/model.json").read_text())["weightsManifest"][0]["weights"]
+    quantized = {w.get("quantization", {}).get("dtype") for w in weights}
+    assert quantized == ({None} if precision == "float32" else {precision} | ({None} & quantized))
 
 
 def test_exports_agree_with_keras(quick_dist):
@@ -97,12 +129,10 @@ def well_predicted_digits(quick_dist, mnist):
 
 
 def renderings(digit: np.ndarray) -> dict[str, np.ndarray]:
-    transparent = np.zeros((120, 120, 4), dtype=np.uint8)
-    transparent[20:100, 20:100, 3] = np.asarray(Image.fromarray(digit).resize((80, 80), Image.BILINEAR))
     return {
         "dark-on-light.png": digit_on_paper(digit, (140, 120), (20, 20, 90)),
         "light-on-dark.jpg": digit_on_paper(digit, (100, 100), (10, 10, 80), ink=(240, 240, 240), paper=(30, 30, 30)),
-        "transparent.png": transparent,
+        "transparent.png": digit_on_transparent(digit, (120, 120), (20, 20, 80)),
         "off-centre.png": digit_on_paper(digit, (300, 500), (200, 380, 90)),
         "large.jpg": digit_on_paper(digit, (1200, 1600), (150, 300, 800)),
     }
@@ -185,6 +215,7 @@ def test_unknown_dataset_and_architecture(tmp_path):
     assert done.returncode == 1 and done.stderr.strip().startswith("error: nope: no such dataset")
     done = run_pipeline("train", "--quick", "--arch", "huge", "--out", str(tmp_path / "d"))
     assert (
-        done.returncode == 1 and done.stderr.strip() == "error: unknown architecture 'huge'; choose from seed, default"
+        done.returncode == 1
+        and done.stderr.strip() == "error: unknown architecture 'huge'; choose from seed, default, compact"
     )
     assert not (tmp_path / "d").exists()

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from conftest import digit_on_paper
 
 from pipeline.config import IMAGE_SIZE, PREPROCESS
 from pipeline.preprocess import area_resize, preprocess_rgba, round_half_up
+from pipeline.realworld import digit_on_paper, digit_on_transparent
 
 
 def as_rgba(gray: np.ndarray) -> np.ndarray:
@@ -89,12 +89,7 @@ def test_uneven_light_photo(digit, reference):
 
 @pytest.mark.parametrize("ink", [(0, 0, 0), (255, 255, 255), (200, 30, 30)])
 def test_transparent_png_ink_of_any_colour(digit, reference, ink):
-    rgba = np.zeros((100, 100, 4), dtype=np.uint8)
-    rgba[..., :3] = ink
-    from PIL import Image
-
-    rgba[10:90, 10:90, 3] = np.asarray(Image.fromarray(digit).resize((80, 80), Image.BILINEAR))
-    pixels = preprocess_rgba(rgba).pixels
+    pixels = preprocess_rgba(digit_on_transparent(digit, (100, 100), (10, 10, 80), ink=ink)).pixels
     assert_mnist_like(pixels)
     assert similarity(pixels, reference) > 0.9
 

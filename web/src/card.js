@@ -31,6 +31,12 @@ function facts(metrics) {
   const accuracy = metrics.test?.accuracy;
   if (typeof accuracy === 'number') add('Test accuracy', `${(accuracy * 100).toFixed(2)}%`);
   if (typeof metrics.params === 'number') add('Parameters', metrics.params.toLocaleString('en'));
+  const web = metrics.web_model;
+  if (web?.precision && typeof web.bytes === 'number') {
+    const measured = web.candidates?.[web.precision]?.test_accuracy;
+    const accuracy = typeof measured === 'number' ? `, ${(measured * 100).toFixed(2)}% test accuracy in TF.js` : '';
+    add('This page’s model', `${web.precision} weights, ${formatBytes(web.bytes)}${accuracy}`);
+  }
   for (const [format, bytes] of Object.entries(metrics.export_sizes ?? {})) {
     if (typeof bytes === 'number') add(`Size (${format})`, formatBytes(bytes));
   }
@@ -63,6 +69,42 @@ function figure(src, caption) {
   img.addEventListener('error', () => fig.remove());
   fig.append(img, element('figcaption', caption));
   return fig;
+}
+
+function table(caption, header, rows) {
+  const el = element('table', undefined, { class: 'bench' });
+  el.append(element('caption', caption));
+  const head = element('tr');
+  head.append(...header.map((h) => element('th', h, { scope: 'col' })));
+  el.append(head);
+  for (const row of rows) {
+    const tr = element('tr');
+    tr.append(element('th', row[0], { scope: 'row' }), ...row.slice(1).map((cell) => element('td', cell)));
+    el.append(tr);
+  }
+  return el;
+}
+
+const pct = (x, digits = 2) => `${(x * 100).toFixed(digits)}%`;
+
+/** The tables of `invoke bench` (dist/bench.json), when the site was benchmarked. */
+export function renderBench(container, bench) {
+  const runs = Object.entries(bench.runs ?? {});
+  const browser = Object.entries(bench.browser ?? {});
+  if (!runs.length) return;
+  const section = element('section', undefined, { 'aria-labelledby': 'bench-heading' });
+  section.append(element('h3', 'Benchmarks', { id: 'bench-heading' }));
+  section.append(element('p', `Measured ${bench.date?.slice(0, 10) ?? ''} on ${bench.machine ?? 'the build machine'}.`));
+  section.append(table('Training and export', ['', 'test accuracy', 'parameters', 'web model', 'training', 'real-world images'],
+    runs.map(([name, r]) => [name, pct(r.test_accuracy), r.params.toLocaleString('en'),
+      `${r.web_model.precision}, ${formatBytes(r.web_model.bytes)}`, `${Math.round(r.training_time_s)} s`,
+      pct(r.realworld_accuracy_python.overall, 1)])));
+  if (browser.length) {
+    section.append(table('In this browser’s engine (headless Chromium)', ['backend', 'model load', 'pen-up to answer (median / p95)', 'first load (gzip)'],
+      browser.map(([name, b]) => [name, `${Math.round(b.model_load_ms)} ms`,
+        `${b.pointer_up_to_answer_ms.median} / ${b.pointer_up_to_answer_ms.p95} ms`, formatBytes(b.first_load_gzip_bytes)])));
+  }
+  container.append(section);
 }
 
 export function renderModelCard(container, metrics, labels) {

@@ -1,6 +1,6 @@
 // Wires the page together: config, model, pad, uploads, answer panel, model
 // card, service worker, and the window.digits API used by tests and scripts.
-import { renderModelCard } from './card.js';
+import { renderBench, renderModelCard } from './card.js';
 import { BACKEND_ORDER, loadModel } from './model.js';
 import { createPad } from './pad.js';
 import { preprocess } from './preprocess.js';
@@ -20,6 +20,14 @@ function requestedBackend() {
   const name = new URLSearchParams(location.search).get('backend');
   if (name && !BACKEND_ORDER.includes(name)) throw new Error(`unknown backend "${name}" (use ${BACKEND_ORDER.join(', ')})`);
   return name;
+}
+
+// ?model=PATH loads another model from this site (e.g. the float32 export/tfjs_model/model.json),
+// for comparing precisions; only relative same-origin paths are accepted.
+function requestedModel() {
+  const path = new URLSearchParams(location.search).get('model') ?? 'model/model.json';
+  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(path)) throw new Error(`model must be a path on this site, not "${path}"`);
+  return path;
 }
 
 function failModel(error) {
@@ -44,28 +52,32 @@ function createApi(config, model) {
   };
 }
 
-// Runs the latest request only, at most once per animation frame: while one
-// is in flight, newer requests replace each other and the last one runs as
-// soon as it ends. setBusy(true) until the shown answer is up to date.
+// Runs the latest request only: while one is in flight, newer requests replace
+// each other and the last one runs as soon as it ends. Requests while drawing
+// wait for the next animation frame (one prediction per frame at most); a
+// final one (pen lifted, clear, undo, upload) starts at once, so the answer
+// is on screen in the frame after. setBusy(true) until it is up to date.
 function latestOnly(run, setBusy) {
   let pending;
   let hasPending = false;
   let running = false;
-  return function schedule(job) {
+  async function drain() {
+    while (hasPending) {
+      const next = pending;
+      hasPending = false;
+      await run(next);
+    }
+    running = false;
+    setBusy(false);
+  }
+  return function schedule(job, { final = false } = {}) {
     pending = job;
     hasPending = true;
     setBusy(true);
     if (running) return;
     running = true;
-    requestAnimationFrame(async () => {
-      while (hasPending) {
-        const next = pending;
-        hasPending = false;
-        await run(next);
-      }
-      running = false;
-      setBusy(false);
-    });
+    if (final) drain();
+    else requestAnimationFrame(drain);
   };
 }
 
@@ -77,12 +89,16 @@ async function start() {
   panel.showEmpty();
   fetchJson('metrics.json')
     .then((metrics) => renderModelCard(document.getElementById('model-card-body'), metrics, config.labels))
+    .then(() => fetchJson('bench.json').then((bench) => renderBench(document.getElementById('model-card-body'), bench), () => {}))
     .catch(() => (document.getElementById('model-card-body').textContent = 'No model card was published with this build.'));
 
   const backend = requestedBackend();
-  const model = await loadModel('model/model.json', {
+  // Timings as performance measures, read by `invoke bench`: model load includes backend set-up and warm-up.
+  performance.mark('model-load-start');
+  const model = await loadModel(requestedModel(), {
     imageSize: config.image_size, classes: config.labels.length, backend,
   });
+  performance.measure('model-load', 'model-load-start');
   byTestId('backend').textContent = model.backend;
   const api = createApi(config, model);
 
@@ -97,9 +113,23 @@ async function start() {
     } catch (error) {
       panel.showError(`Prediction failed: ${error.message}`);
     }
-  }, panel.setBusy);
+  }, (busy) => {
+    panel.setBusy(busy);
+    if (!busy && answerAfterPointerUp) {
+      answerAfterPointerUp = false;
+      // The frame callback runs once the answer is in the DOM, just before it is painted.
+      requestAnimationFrame(() => performance.measure('pointerup-to-answer', 'pointerup'));
+    }
+  });
 
-  const pad = createPad(byTestId('pad'), () => show(() => (pad.isEmpty() ? null : pad.imageData())));
+  let answerAfterPointerUp = false;
+  const pad = createPad(byTestId('pad'), ({ final, pointerUp }) => {
+    if (pointerUp) {
+      performance.mark('pointerup');
+      answerAfterPointerUp = true;
+    }
+    show(() => (pad.isEmpty() ? null : pad.imageData()), { final });
+  });
   byTestId('clear').addEventListener('click', () => pad.clear());
   byTestId('undo').addEventListener('click', () => pad.undo());
 
@@ -107,7 +137,7 @@ async function start() {
     panel.setBusy(true);
     try {
       const imageData = await fileToImageData(file, config.preprocess.max_pixels);
-      show(() => imageData);
+      show(() => imageData, { final: true });
     } catch (error) {
       panel.setBusy(false);
       panel.showError(error instanceof UploadError ? error.message : `Upload failed: ${error.message}`);

@@ -28,8 +28,11 @@ async function useBackend(requested) {
 
 /** Returns {backend, predict(Float32Array(size*size)) -> Promise<number[classes]>}. */
 export async function loadModel(modelUrl, { imageSize, classes, backend: requested }) {
+  // Download the model while the backend initialises (the WASM binary compiles meanwhile).
+  const artifacts = tf.io.http(modelUrl).load();
+  artifacts.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const backend = await useBackend(requested);
-  const model = await loadGraphModel(modelUrl);
+  const model = await loadGraphModel(tf.io.fromMemory(await artifacts));
 
   async function predict(pixels) {
     if (pixels.length !== imageSize * imageSize) {

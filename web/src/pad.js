@@ -60,7 +60,7 @@ export function createPad(canvas, onChange) {
   const finish = (event) => {
     if (active?.id !== event.pointerId) return;
     active = null;
-    onChange({ final: true });
+    onChange({ final: true, pointerUp: true });
   };
   canvas.addEventListener('pointerup', finish);
   canvas.addEventListener('pointercancel', finish);

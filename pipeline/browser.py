@@ -1,7 +1,8 @@
-"""Helpers for the browser tests: find Chromium and serve a built site locally."""
+"""Find a Chromium for Playwright and serve a built site locally (browser tests and benchmarks)."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import os
@@ -10,6 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -25,7 +28,7 @@ SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 def find_chromium(playwright_chromium_path: str | None) -> str:
     """CHROMIUM_PATH, else Playwright's own browser if installed, else the system Chromium.
 
-    Raises instead of skipping: a browser test that silently does not run proves nothing.
+    Raises instead of returning nothing: a browser test that silently does not run proves nothing.
     """
     candidates = [os.environ.get("CHROMIUM_PATH"), playwright_chromium_path, str(SYSTEM_CHROMIUM)]
     for candidate in candidates:
@@ -76,3 +79,29 @@ def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Runs in the page: RGBA bytes (base64) -> window.digits.predictImage, with the 28x28 input it saw.
+_PREDICT_RGBA_JS = """async ([b64, width, height]) => {
+  const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+  const result = await window.digits.predictImage(new ImageData(bytes, width, height));
+  return { ...result, pixels: result.pixels && Array.from(result.pixels) };
+}"""
+
+
+def predict_in_page(page, rgba: np.ndarray) -> dict:
+    """{digit, confidence, probabilities, pixels, reason} from the app's own preprocessing and model."""
+    height, width = rgba.shape[:2]
+    return page.evaluate(_PREDICT_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height])
+
+
+def draw_strokes(page, strokes: list[list[tuple[float, float]]]) -> None:
+    """Draw on the pad with the mouse; points are fractions (0..1) of the pad's width and height."""
+    box = page.locator('[data-testid="pad"]').bounding_box()
+    for stroke in strokes:
+        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point, steps=4)
+        page.mouse.up()

@@ -1,0 +1,180 @@
+"""`bench`: the notebook's model and ours, side by side, on the same data and machine.
+
+Three builds: the notebook's protocol (1000 images per class, 20 epochs, batch
+128) with its architecture (`seed`) and with ours (`default`), then the default
+full build into `dist/`. For each: test accuracy, parameters, export sizes,
+training time, Python inference throughput (SavedModel, TFLite) and accuracy on
+generated real-world images through the full preprocessing path; for the site
+in `dist/`, the browser figures of `bench_browser`. Writes `dist/bench.json`
+and `dist/bench.md`.
+"""
+
+from __future__ import annotations
+
+import platform
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from .build import run_build, write_json
+from .datasets import load_dataset
+from .export import EXPORT_PATHS
+from .predict import Predictor
+from .preprocess import preprocess_rgba
+from .realworld import realworld_set
+from .settings import QUICK, BuildOptions, TrainSettings
+from .training import to_model_input
+
+NOTEBOOK = {"per_class": 1000, "epochs": 20, "batch_size": 128}  # the protocol of the notebook we grew from
+REALWORLD_COUNT = 400
+THROUGHPUT_IMAGES = 2000
+THROUGHPUT_BATCH = 100
+
+
+def _images_per_second(run_batch, inputs: np.ndarray) -> float:
+    run_batch(inputs[:THROUGHPUT_BATCH])  # warm-up: graph tracing, delegate set-up
+    started = time.perf_counter()
+    for start in range(0, len(inputs), THROUGHPUT_BATCH):
+        run_batch(inputs[start : start + THROUGHPUT_BATCH])
+    return len(inputs) / (time.perf_counter() - started)
+
+
+def python_throughput(build_dir: Path, inputs: np.ndarray) -> dict[str, float]:
+    from .verify import tflite_probabilities
+
+    loaded = tf.saved_model.load(str(build_dir / EXPORT_PATHS["saved_model"]))
+    tflite = build_dir / EXPORT_PATHS["tflite"]
+    return {
+        "saved_model_images_per_s": round(_images_per_second(lambda b: loaded.serve(tf.constant(b)), inputs)),
+        "tflite_images_per_s": round(_images_per_second(lambda b: tflite_probabilities(tflite, b), inputs)),
+    }
+
+
+def python_realworld_accuracy(build_dir: Path, realworld: list[tuple[str, np.ndarray, int]]) -> dict[str, float]:
+    """Accuracy per style and overall, through preprocess_rgba and the TFLite model (what `predict` does)."""
+    predictor = Predictor(build_dir / EXPORT_PATHS["tflite"])
+    hits: dict[str, list[bool]] = {}
+    for style, rgba, label in realworld:
+        pixels = preprocess_rgba(rgba).pixels
+        correct = pixels is not None and int(predictor.probabilities(pixels).argmax()) == label
+        hits.setdefault(style, []).append(correct)
+    overall = [hit for style_hits in hits.values() for hit in style_hits]
+    return {"overall": float(np.mean(overall)), **{style: float(np.mean(h)) for style, h in hits.items()}}
+
+
+def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> dict:
+    return {
+        "arch": metrics["arch"],
+        "train_images": metrics["dataset"]["counts"]["train"],
+        "epochs_run": metrics["training"]["epochs_run"],
+        "test_accuracy": metrics["test"]["accuracy"],
+        "params": metrics["params"],
+        "training_time_s": metrics["training_time_s"],
+        "export_bytes": {
+            **metrics["export_sizes"],
+            **{f"tfjs_{p}": c["bytes"] for p, c in metrics["web_model"]["candidates"].items()},
+        },
+        "web_model": {
+            "precision": metrics["web_model"]["precision"],
+            "bytes": metrics["web_model"]["bytes"],
+            "tfjs_test_accuracy": metrics["web_model"]["candidates"]
+            .get(metrics["web_model"]["precision"], {})
+            .get("test_accuracy", metrics["test"]["accuracy"]),
+        },
+        **python_throughput(build_dir, inputs),
+        "realworld_accuracy_python": python_realworld_accuracy(build_dir, realworld),
+    }
+
+
+def run_bench(out: Path, quick: bool = False, seed: int = 42) -> dict:
+    from .bench_browser import measure_browser
+
+    data = load_dataset(None)
+    realworld = realworld_set(data.x_test, data.y_test, REALWORLD_COUNT // (8 if quick else 1), seed=seed)
+    inputs = to_model_input(data.x_test[:THROUGHPUT_IMAGES])
+    protocol = {"per_class": QUICK["per_class"], "epochs": QUICK["epochs"]} if quick else NOTEBOOK
+    # The notebook trained for its whole epoch budget: patience as long as the budget keeps that.
+    notebook_settings = TrainSettings(
+        epochs=protocol["epochs"], batch_size=NOTEBOOK["batch_size"], patience=protocol["epochs"], seed=seed
+    )
+    seed_settings = replace(notebook_settings, arch="seed")
+    default_settings = TrainSettings(epochs=QUICK["epochs"], seed=seed) if quick else TrainSettings(seed=seed)
+    full_per_class = QUICK["per_class"] if quick else None
+    runs = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        notebook = {"per_class": protocol["per_class"], "web": False}
+        plans = [
+            ("seed, notebook protocol", BuildOptions(**notebook, out=Path(scratch) / "seed", train=seed_settings)),
+            (
+                "default, notebook protocol",
+                BuildOptions(**notebook, out=Path(scratch) / "ours", train=notebook_settings),
+            ),
+            ("default, full build", BuildOptions(per_class=full_per_class, out=out, train=default_settings)),
+        ]
+        for name, options in plans:
+            print(f"== bench: {name}", flush=True)
+            metrics = run_build(options)
+            runs[name] = _summary(metrics, options.out, inputs, realworld)
+    print("== bench: browser", flush=True)
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {_cpu_count()} cores",
+        "quick": quick,
+        "dataset": data.name,
+        "realworld_images": len(realworld),
+        "runs": runs,
+        "browser": measure_browser(out, realworld),
+    }
+    write_json(out / "bench.json", report)
+    (out / "bench.md").write_text(markdown_table(report))
+    print(markdown_table(report), flush=True)
+    return report
+
+
+def _cpu_count() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def markdown_table(report: dict) -> str:
+    runs, browser = report["runs"], report["browser"]
+    lines = [
+        f"Benchmarks of {report['date'][:10]} on {report['machine']} ({report['dataset']}"
+        f"{', quick profile' if report['quick'] else ''}).",
+        "",
+        "| | " + " | ".join(runs) + " |",
+        "|---|" + "---|" * len(runs),
+    ]
+    rows = [
+        ("test accuracy", lambda r: f"{r['test_accuracy'] * 100:.2f}%"),
+        ("parameters", lambda r: f"{r['params']:,}"),
+        ("training images / epochs run", lambda r: f"{r['train_images']:,} / {r['epochs_run']}"),
+        ("training time", lambda r: f"{r['training_time_s']:.0f} s"),
+        ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
+            f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
+        ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "
+                                f"{r['web_model']['tfjs_test_accuracy'] * 100:.2f}% in TF.js"),
+        ("Python images/s (SavedModel / TFLite)",
+         lambda r: f"{r['saved_model_images_per_s']:,} / {r['tflite_images_per_s']:,}"),
+        ("real-world images, Python", lambda r: f"{r['realworld_accuracy_python']['overall'] * 100:.1f}%"),
+    ]  # fmt: skip
+    lines += [f"| {name} | " + " | ".join(cell(r) for r in runs.values()) + " |" for name, cell in rows]
+    lines += ["", "Browser (headless Chromium, the default full build in dist/):", ""]
+    lines += [
+        "| backend | model load | pointer-up to answer, median / p95 | first load (gzip, plots apart) "
+        "| real-world accuracy |",
+        "|---|---|---|---|---|",
+    ]
+    for backend, b in browser.items():
+        timing = b["pointer_up_to_answer_ms"]
+        lines.append(
+            f"| {backend} | {b['model_load_ms']:.0f} ms | {timing['median']:.1f} / {timing['p95']:.1f} ms "
+            f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,45 @@
+"""Choose the web model's weight precision: the smallest that keeps the accuracy.
+
+The TF.js model is converted with uint8 and float16 weight quantization and each
+is run, in Node with TF.js itself, on the whole test set. The web app gets the
+smallest whose accuracy is at most `MAX_ACCURACY_DROP` below the float32 Keras
+model's; float32 if neither is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from .export import EXPORT_PATHS, convert_to_tfjs, directory_size
+from .verify import tfjs_probabilities
+
+MAX_ACCURACY_DROP = 0.0005  # 0.05 percentage points
+PRECISIONS = ("uint8", "float16")  # smallest first
+
+
+def choose_web_model(build_dir: Path, test_inputs: np.ndarray, test_labels: np.ndarray, keras_accuracy: float) -> dict:
+    """Write the chosen model to build_dir/model; returns what was measured for each precision."""
+    saved_model = build_dir / EXPORT_PATHS["saved_model"]
+    candidates = build_dir / "quantized"
+    measured = {}
+    chosen = None
+    for precision in PRECISIONS:
+        model_dir = convert_to_tfjs(saved_model, candidates / precision, quantize=precision)
+        predicted = tfjs_probabilities(model_dir, test_inputs, backend="wasm").argmax(axis=1)
+        accuracy = float((predicted == test_labels).mean())
+        measured[precision] = {"bytes": directory_size(model_dir), "test_accuracy": accuracy}
+        if accuracy >= keras_accuracy - MAX_ACCURACY_DROP:
+            chosen = precision
+            break
+    source = candidates / chosen if chosen else build_dir / EXPORT_PATHS["tfjs"]
+    shutil.copytree(source, build_dir / EXPORT_PATHS["web_model"])
+    shutil.rmtree(candidates)
+    return {
+        "precision": chosen or "float32",
+        "bytes": directory_size(build_dir / EXPORT_PATHS["web_model"]),
+        "keras_test_accuracy": keras_accuracy,
+        "candidates": measured,
+    }

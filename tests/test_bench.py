@@ -1,0 +1,59 @@
+"""The benchmark's pieces that need no training: the real-world set and the report table."""
+
+import numpy as np
+
+from pipeline.bench import markdown_table
+from pipeline.realworld import STYLES, realworld_set
+
+RUN = {
+    "arch": "default",
+    "train_images": 54001,
+    "epochs_run": 12,
+    "test_accuracy": 0.9936,
+    "params": 105922,
+    "training_time_s": 512.3,
+    "export_bytes": {"saved_model": 1026558, "tflite": 424692, "tfjs": 431385, "web_model": 110000},
+    "web_model": {"precision": "uint8", "bytes": 110000, "tfjs_test_accuracy": 0.9933},
+    "saved_model_images_per_s": 3665,
+    "tflite_images_per_s": 3423,
+    "realworld_accuracy_python": {"overall": 0.94},
+}
+BROWSER = {
+    "model_load_ms": 212.4,
+    "pointer_up_to_answer_ms": {"median": 9.8, "p95": 14.1, "samples": 45},
+    "first_load_gzip_bytes": 290 * 1024,
+    "realworld_accuracy": 0.9425,
+}
+
+
+def test_realworld_set_is_seeded_and_covers_every_style(mnist):
+    first = realworld_set(mnist.x_test, mnist.y_test, 12, seed=3)
+    again = realworld_set(mnist.x_test, mnist.y_test, 12, seed=3)
+    assert [style for style, _, _ in first] == [STYLES[i % len(STYLES)] for i in range(12)]
+    assert all(np.array_equal(a[1], b[1]) and a[2] == b[2] for a, b in zip(first, again, strict=True))
+    shapes = {rgba.shape[:2] for _, rgba, _ in first}
+    assert len(shapes) > 6 and all(min(s) >= 64 and max(s) < 400 for s in shapes)
+    for style, rgba, _ in first:
+        assert rgba.dtype == np.uint8 and rgba.shape[2] == 4
+        assert (rgba[..., 3].min() < 255) == (style == "transparent")
+
+
+def test_markdown_table_reports_every_figure():
+    report = {
+        "date": "2026-11-25T05:00:00+00:00",
+        "machine": "x86_64, 2 cores",
+        "quick": False,
+        "dataset": "mnist",
+        "runs": {
+            "seed, notebook protocol": {**RUN, "test_accuracy": 0.9855, "params": 225034},
+            "default, full build": RUN,
+        },
+        "browser": {"wasm": BROWSER},
+    }
+    table = markdown_table(report)
+    assert "| | seed, notebook protocol | default, full build |" in table
+    assert "| test accuracy | 98.55% | 99.36% |" in table
+    assert "| parameters | 225,034 | 105,922 |" in table
+    assert "uint8, 107 KB, 99.33% in TF.js" in table
+    assert "| wasm | 212 ms | 9.8 / 14.1 ms | 290 KB | 94.2% |" in table
+    assert table.startswith("Benchmarks of 2026-11-25 on x86_64, 2 cores (mnist).")
