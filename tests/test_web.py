@@ -377,10 +377,9 @@ def test_model_card(app_pages, quick_dist):
     card = page.locator("#model-card-body")
     card.locator("dl").wait_for()
     text = card.text_content()
-    if "accuracy" in metrics.get("test", {}):
-        assert f"{metrics['test']['accuracy'] * 100:.2f}%" in text
-    if "confusion_matrix" in metrics:
-        assert card.locator("table.confusion tbody tr").count() == 10
+    assert f"{metrics['test']['accuracy'] * 100:.2f}%" in text
+    assert f"{metrics['web_model']['precision']} weights" in text
+    assert card.locator("table.confusion tbody tr").count() == 10
     hrefs = card.locator("a").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
     assert "export/tflite/model.tflite" in hrefs
     assert all(not href.startswith(("http:", "https:", "/")) for href in hrefs)
