@@ -11,6 +11,7 @@ and `dist/bench.md`.
 
 from __future__ import annotations
 
+import os
 import platform
 import tempfile
 import time
@@ -29,6 +30,7 @@ from .preprocess import preprocess_rgba
 from .realworld import realworld_set
 from .settings import QUICK, BuildOptions, TrainSettings
 from .training import to_model_input
+from .verify import tflite_runner
 
 NOTEBOOK = {"per_class": 1000, "epochs": 20, "batch_size": 128}  # the protocol of the notebook we grew from
 REALWORLD_COUNT = 400
@@ -45,13 +47,11 @@ def _images_per_second(run_batch, inputs: np.ndarray) -> float:
 
 
 def python_throughput(build_dir: Path, inputs: np.ndarray) -> dict[str, float]:
-    from .verify import tflite_probabilities
-
     loaded = tf.saved_model.load(str(build_dir / EXPORT_PATHS["saved_model"]))
-    tflite = build_dir / EXPORT_PATHS["tflite"]
+    tflite = tflite_runner(build_dir / EXPORT_PATHS["tflite"], inputs[:THROUGHPUT_BATCH].shape)
     return {
         "saved_model_images_per_s": round(_images_per_second(lambda b: loaded.serve(tf.constant(b)), inputs)),
-        "tflite_images_per_s": round(_images_per_second(lambda b: tflite_probabilities(tflite, b), inputs)),
+        "tflite_images_per_s": round(_images_per_second(tflite, inputs)),
     }
 
 
@@ -131,14 +131,13 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42) -> dict:
         "browser": measure_browser(out, realworld),
     }
     write_json(out / "bench.json", report)
-    (out / "bench.md").write_text(markdown_table(report))
-    print(markdown_table(report), flush=True)
+    table = markdown_table(report)
+    (out / "bench.md").write_text(table)
+    print(table, flush=True)
     return report
 
 
 def _cpu_count() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import numpy as np
 from playwright.sync_api import Page, sync_playwright
 
-from .browser import LAUNCH_ARGS, draw_strokes, find_chromium, predict_in_page, serve
+from .browser import draw_strokes, launch_chromium, predict_in_page, serve
 
 BACKENDS = ("wasm", "webgl", "cpu")
 DRAWINGS = 30
@@ -81,11 +81,7 @@ def measure_browser(dist: Path, realworld: list[tuple[str, np.ndarray, int]]) ->
     """Figures per backend for the site in `dist`, each backend in a fresh browser profile."""
     results = {}
     with serve(dist) as url, sync_playwright() as playwright:
-        try:
-            bundled = playwright.chromium.executable_path
-        except Exception:  # noqa: BLE001 (no bundled browser is a normal setup)
-            bundled = None
-        browser = playwright.chromium.launch(executable_path=find_chromium(bundled), args=LAUNCH_ARGS)
+        browser = launch_chromium(playwright)
         for backend in BACKENDS:
             context = browser.new_context()
             page = context.new_page()

@@ -33,15 +33,25 @@ def saved_model_probabilities(saved_model: Path, batch: np.ndarray) -> np.ndarra
     return loaded.serve(tf.constant(batch)).numpy()
 
 
-def tflite_probabilities(tflite_file: Path, batch: np.ndarray) -> np.ndarray:
+def tflite_runner(tflite_file: Path, batch_shape: tuple[int, ...]):
+    """A function running batches of `batch_shape` through one LiteRT interpreter, set up once."""
     interpreter = Interpreter(model_path=str(tflite_file))
     input_index = interpreter.get_input_details()[0]["index"]
+    output_index = interpreter.get_output_details()[0]["index"]
     # The batch size is baked in as 1 until the input is resized, before allocation.
-    interpreter.resize_tensor_input(input_index, batch.shape)
+    interpreter.resize_tensor_input(input_index, batch_shape)
     interpreter.allocate_tensors()
-    interpreter.set_tensor(input_index, batch)
-    interpreter.invoke()
-    return interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+
+    def run(batch: np.ndarray) -> np.ndarray:
+        interpreter.set_tensor(input_index, batch)
+        interpreter.invoke()
+        return interpreter.get_tensor(output_index)
+
+    return run
+
+
+def tflite_probabilities(tflite_file: Path, batch: np.ndarray) -> np.ndarray:
+    return tflite_runner(tflite_file, batch.shape)(batch)
 
 
 def tfjs_probabilities(model_dir: Path, batch: np.ndarray, backend: str = "cpu") -> np.ndarray:

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
-from pipeline.browser import LAUNCH_ARGS, draw_strokes, find_chromium, predict_in_page, serve
+from pipeline.browser import draw_strokes, launch_chromium, predict_in_page, serve
 from pipeline.config import CONFIDENCE_THRESHOLD
 from pipeline.preprocess import preprocess_rgba
 
@@ -100,11 +100,7 @@ def reference(quick_dist: Path):
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        try:
-            bundled = playwright.chromium.executable_path
-        except Exception:  # noqa: BLE001 (no bundled browser is a normal setup here)
-            bundled = None
-        instance = playwright.chromium.launch(executable_path=find_chromium(bundled), args=LAUNCH_ARGS)
+        instance = launch_chromium(playwright)
         yield instance
         instance.close()
 
