@@ -99,7 +99,12 @@ def _metrics(data: Dataset, splits: dict, result: TrainResult, options: BuildOpt
         },
         "arch": options.train.arch,
         "params": int(model.count_params()),
-        "training": {**asdict(options.train), "epochs_run": result.epochs_run, "best_epoch": result.best_epoch},
+        "training": {
+            **asdict(options.train),
+            "batch_size": result.batch_size,
+            "epochs_run": result.epochs_run,
+            "best_epoch": result.best_epoch,
+        },
         **scores,
         "per_class": evaluate.per_class_scores(matrix),
         "confusion_matrix": matrix.tolist(),

@@ -32,7 +32,9 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--per-class", type=int, default=defaults.per_class, help="keep at most N training images per class"
     )
-    parser.add_argument("--batch-size", type=int, default=train_defaults.batch_size)
+    parser.add_argument(
+        "--batch-size", type=int, help="default: 128, smaller for small training sets (see settings.batch_size_for)"
+    )
     parser.add_argument("--learning-rate", type=float, help="Adam's (peak) learning rate (default: the architecture's)")
     parser.add_argument(
         "--patience", type=int, default=train_defaults.patience, help="EarlyStopping patience in epochs"

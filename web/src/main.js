@@ -1,7 +1,8 @@
 // Wires the page together: config, model, pad, uploads, answer panel, model
 // card, service worker, and the window.digits API used by tests and scripts.
+import { BACKEND_ORDER } from './backends/order.js';
 import { renderBench, renderModelCard } from './card.js';
-import { BACKEND_ORDER, loadModel } from './model.js';
+import { loadModel } from './model.js';
 import { createPad } from './pad.js';
 import { preprocess } from './preprocess.js';
 import { createAnswerPanel } from './ui.js';
@@ -82,7 +83,16 @@ function latestOnly(run, setBusy) {
 }
 
 async function start() {
-  const config = await fetchJson('config.json');
+  const backend = requestedBackend();
+  const configLoaded = fetchJson('config.json');
+  // Timings as performance measures, read by `invoke bench`: model load includes backend set-up and warm-up.
+  // It starts with the config download rather than after it, since it needs the config only to warm up.
+  performance.mark('model-load-start');
+  const modelLoaded = loadModel(requestedModel(), {
+    backend, shape: configLoaded.then((config) => ({ imageSize: config.image_size, classes: config.labels.length })),
+  });
+  modelLoaded.catch(() => {}); // awaited below; a config failure must not also surface as "unhandled"
+  const config = await configLoaded;
   const panel = createAnswerPanel(document.getElementById('answer'), {
     labels: config.labels, threshold: config.confidence_threshold, imageSize: config.image_size,
   });
@@ -92,12 +102,7 @@ async function start() {
     .then(() => fetchJson('bench.json').then((bench) => renderBench(document.getElementById('model-card-body'), bench), () => {}))
     .catch(() => (document.getElementById('model-card-body').textContent = 'No model card was published with this build.'));
 
-  const backend = requestedBackend();
-  // Timings as performance measures, read by `invoke bench`: model load includes backend set-up and warm-up.
-  performance.mark('model-load-start');
-  const model = await loadModel(requestedModel(), {
-    imageSize: config.image_size, classes: config.labels.length, backend,
-  });
+  const model = await modelLoaded;
   performance.measure('model-load', 'model-load-start');
   byTestId('backend').textContent = model.backend;
   const api = createApi(config, model);

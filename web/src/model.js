@@ -1,9 +1,7 @@
 // Loads the TF.js graph model once on the best available backend and runs it.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
-
-// Fastest first for a small CNN: WASM (SIMD) has no shader-compile or GPU-readback cost.
-export const BACKEND_ORDER = ['wasm', 'webgl', 'cpu'];
+import { BACKEND_ORDER } from './backends/order.js';
 
 // Each backend is its own chunk, so the page downloads only the one it uses.
 const BACKEND_MODULES = {
@@ -26,13 +24,17 @@ async function useBackend(requested) {
   throw new Error(`no usable TF.js backend among: ${order.join(', ')}`);
 }
 
-/** Returns {backend, predict(Float32Array(size*size)) -> Promise<number[classes]>}. */
-export async function loadModel(modelUrl, { imageSize, classes, backend: requested }) {
+/**
+ * Returns {backend, predict(Float32Array(size*size)) -> Promise<number[classes]>}.
+ * `shape` is a promise of {imageSize, classes}, so loading need not wait for config.json.
+ */
+export async function loadModel(modelUrl, { shape, backend: requested }) {
   // Download the model while the backend initialises (the WASM binary compiles meanwhile).
   const artifacts = tf.io.http(modelUrl).load();
   artifacts.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const backend = await useBackend(requested);
   const model = await loadGraphModel(tf.io.fromMemory(await artifacts));
+  const { imageSize, classes } = await shape;
 
   async function predict(pixels) {
     if (pixels.length !== imageSize * imageSize) {
