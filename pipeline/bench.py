@@ -1,9 +1,8 @@
 """`bench`: the notebook's model and ours, side by side, on the same data and machine.
 
 Three builds: the notebook's protocol (1000 images per class, 20 epochs) with
-its architecture and batch size 128 (`seed`) and with ours (`default`, at its own
-batch size), then the default
-full build into `dist/`. For each: test accuracy, parameters, export sizes,
+its architecture and batch size 128 (`seed`) and with ours (`default`, at its
+own batch size), then the default full build into `dist/`. For each: test accuracy, parameters, export sizes,
 training time, Python inference throughput (SavedModel, TFLite) and accuracy on
 generated real-world images through the full preprocessing path; for the site
 in `dist/`, the browser figures of `bench_browser`. Writes `dist/bench.json`
@@ -26,12 +25,11 @@ import tensorflow as tf
 from .build import run_build, write_json
 from .datasets import load_dataset
 from .export import EXPORT_PATHS
-from .predict import Predictor
+from .predict import Predictor, tflite_runner
 from .preprocess import preprocess_rgba
 from .realworld import realworld_set
 from .settings import QUICK, BuildOptions, TrainSettings
 from .training import to_model_input
-from .verify import tflite_runner
 
 NOTEBOOK = {"per_class": 1000, "epochs": 20}  # the protocol of the notebook we grew from
 NOTEBOOK_BATCH_SIZE = 128
@@ -100,7 +98,7 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42) -> dict:
     data = load_dataset(None)
     realworld = realworld_set(data.x_test, data.y_test, REALWORLD_COUNT // (8 if quick else 1), seed=seed)
     inputs = to_model_input(data.x_test[:THROUGHPUT_IMAGES])
-    protocol = {"per_class": QUICK["per_class"], "epochs": QUICK["epochs"]} if quick else NOTEBOOK
+    protocol = QUICK if quick else NOTEBOOK
     # The notebook trained for its whole epoch budget: patience as long as the budget keeps that.
     notebook_settings = TrainSettings(epochs=protocol["epochs"], patience=protocol["epochs"], seed=seed)
     seed_settings = replace(notebook_settings, arch="seed", batch_size=NOTEBOOK_BATCH_SIZE)

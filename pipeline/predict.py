@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from .config import LABELS
+from .config import IMAGE_SIZE, LABELS
 from .errors import InputError
 from .images import load_rgba
 from .preprocess import preprocess_rgba
@@ -45,20 +45,32 @@ class Prediction:
         return f"{self.file}: {self.digit} (confidence {self.confidence:.3f})  [{bars}]"
 
 
+def tflite_runner(tflite_file: Path, batch_shape: tuple[int, ...]):
+    """A function running batches of `batch_shape` through one LiteRT interpreter, set up once."""
+    interpreter = Interpreter(model_path=str(tflite_file))
+    input_index = interpreter.get_input_details()[0]["index"]
+    output_index = interpreter.get_output_details()[0]["index"]
+    # The batch size is baked in as 1 until the input is resized, before allocation.
+    interpreter.resize_tensor_input(input_index, batch_shape)
+    interpreter.allocate_tensors()
+
+    def run(batch: np.ndarray) -> np.ndarray:
+        interpreter.set_tensor(input_index, batch)
+        interpreter.invoke()
+        return interpreter.get_tensor(output_index)
+
+    return run
+
+
 class Predictor:
     def __init__(self, tflite_file: Path) -> None:
         if not tflite_file.is_file():
             raise InputError(tflite_file, "model not found; run `invoke build` first")
-        self.interpreter = Interpreter(model_path=str(tflite_file))
-        self.interpreter.allocate_tensors()
-        self.input_index = self.interpreter.get_input_details()[0]["index"]
-        self.output_index = self.interpreter.get_output_details()[0]["index"]
+        self._run = tflite_runner(tflite_file, (1, IMAGE_SIZE, IMAGE_SIZE, 1))
 
     def probabilities(self, pixels: np.ndarray) -> np.ndarray:
         """pixels: float32 (28, 28) model input -> 10 probabilities."""
-        self.interpreter.set_tensor(self.input_index, pixels[np.newaxis, :, :, np.newaxis].astype(np.float32))
-        self.interpreter.invoke()
-        return self.interpreter.get_tensor(self.output_index)[0]
+        return self._run(pixels[np.newaxis, :, :, np.newaxis].astype(np.float32))[0]
 
     def predict_file(self, path: Path) -> Prediction:
         processed = preprocess_rgba(load_rgba(path))

@@ -15,10 +15,10 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-from ai_edge_litert.interpreter import Interpreter
 
 from .config import IMAGE_SIZE
 from .export import EXPORT_PATHS
+from .predict import tflite_runner
 
 TOLERANCE = 1e-5
 TFJS_RUNNER = Path(__file__).with_name("tfjs_predict.mjs")
@@ -31,23 +31,6 @@ class ParityError(RuntimeError):
 def saved_model_probabilities(saved_model: Path, batch: np.ndarray) -> np.ndarray:
     loaded = tf.saved_model.load(str(saved_model))  # keep a reference: its variables die with it
     return loaded.serve(tf.constant(batch)).numpy()
-
-
-def tflite_runner(tflite_file: Path, batch_shape: tuple[int, ...]):
-    """A function running batches of `batch_shape` through one LiteRT interpreter, set up once."""
-    interpreter = Interpreter(model_path=str(tflite_file))
-    input_index = interpreter.get_input_details()[0]["index"]
-    output_index = interpreter.get_output_details()[0]["index"]
-    # The batch size is baked in as 1 until the input is resized, before allocation.
-    interpreter.resize_tensor_input(input_index, batch_shape)
-    interpreter.allocate_tensors()
-
-    def run(batch: np.ndarray) -> np.ndarray:
-        interpreter.set_tensor(input_index, batch)
-        interpreter.invoke()
-        return interpreter.get_tensor(output_index)
-
-    return run
 
 
 def tflite_probabilities(tflite_file: Path, batch: np.ndarray) -> np.ndarray:
