@@ -6,8 +6,8 @@
   instead of a big Dense layer; a third of the notebook's parameters.
 - `compact`: the same layout with separable convolutions, a seventh of `default`.
 
-Augmentation lives in `augmentation()`, applied to training batches only: Keras
-preprocessing layers inside an exported model break the TF.js converter.
+Augmentation is not part of any model: it lives in `augment.py` and is applied
+to training batches only.
 """
 
 from __future__ import annotations
@@ -107,15 +107,3 @@ def get_architecture(arch: str) -> Architecture:
 def build_model(arch: str = "default") -> keras.Model:
     """An uncompiled model mapping (N, 28, 28, 1) floats in [0, 1] to 10 class probabilities."""
     return get_architecture(arch).build()
-
-
-def augmentation(seed: int) -> keras.Sequential:
-    """Small shifts, rotations and scale changes, like the variation between people's handwriting."""
-    return keras.Sequential(
-        [
-            layers.RandomRotation(10 / 360, fill_mode="constant", seed=seed),
-            layers.RandomZoom(0.1, fill_mode="constant", seed=seed + 1),
-            layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed + 2),
-        ],
-        name="augmentation",
-    )
