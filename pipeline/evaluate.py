@@ -49,7 +49,8 @@ def score(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, float]:
 def plot_curves(history: dict[str, list[float]], path: Path) -> None:
     epochs = np.arange(1, len(history["loss"]) + 1)
     fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
-    for ax, key, title in ((acc_ax, "accuracy", "Accuracy"), (loss_ax, "loss", "Loss")):
+    # The loss as trained: with label smoothing even a perfect network's loss stays well above zero.
+    for ax, key, title in ((acc_ax, "accuracy", "Accuracy"), (loss_ax, "loss", "Training loss")):
         ax.plot(epochs, history[key], marker="o", label="train")
         ax.plot(epochs, history[f"val_{key}"], marker="o", label="validation")
         ax.set(title=title, xlabel="epoch")

@@ -27,7 +27,7 @@ def batch_size_for(train_images: int) -> int:
 @dataclass(frozen=True)
 class TrainSettings:
     arch: str = "default"
-    epochs: int = 12
+    epochs: int = 24
     batch_size: int | None = None  # None: batch_size_for(number of training images)
     learning_rate: float | None = None  # None: the architecture's own
     patience: int = 4

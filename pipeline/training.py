@@ -63,6 +63,10 @@ def _learning_rate(settings: TrainSettings, steps_per_epoch: int):
     )
 
 
+# The last epochs see the digits as they are, so the finished network is tuned to unwarped images like the test set's.
+CLEAN_FINAL_EPOCHS = 2
+
+
 def _training_batches(x: np.ndarray, y: np.ndarray, settings: TrainSettings, batch_size: int) -> tf.data.Dataset:
     batches = (
         tf.data.Dataset.from_tensor_slices((x, y))
@@ -72,9 +76,14 @@ def _training_batches(x: np.ndarray, y: np.ndarray, settings: TrainSettings, bat
         .batch(batch_size)
     )
     if get_architecture(settings.arch).augment:
-        batches = batches.enumerate().map(
-            lambda step, batch: (random_warp(batch[0], tf.stack([settings.seed, tf.cast(step, tf.int32)])), batch[1])
-        )
+        warped_steps = max(0, settings.epochs - CLEAN_FINAL_EPOCHS) * math.ceil(len(x) / batch_size)
+
+        def augment(step: tf.Tensor, batch: tuple[tf.Tensor, tf.Tensor]) -> tuple[tf.Tensor, tf.Tensor]:
+            images, labels = batch
+            seed = tf.stack([settings.seed, tf.cast(step, tf.int32)])
+            return tf.cond(step < warped_steps, lambda: random_warp(images, seed), lambda: images), labels
+
+        batches = batches.enumerate().map(augment)
         # Augmenting on one thread of its own disturbs the training threads less: ~10% faster on 2 cores.
         options = tf.data.Options()
         options.threading.private_threadpool_size = 1
@@ -99,7 +108,7 @@ def train(
     steps_per_epoch = math.ceil(len(x_train) / batch_size)
     model.compile(
         optimizer=keras.optimizers.Adam(_learning_rate(settings, steps_per_epoch)),
-        loss="categorical_crossentropy",
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=architecture.label_smoothing),
         metrics=["accuracy"],
     )
     checkpoint_path.parent.mkdir(parents=True, exist_ok=True)

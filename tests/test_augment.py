@@ -1,4 +1,4 @@
-"""Training augmentation: one affine warp per image, within its ranges, reproducible and fresh each epoch."""
+"""Training augmentation: one affine warp per image, in range, reproducible, fresh each epoch, off at the end."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import tensorflow as tf
 
 from pipeline.augment import WarpRanges, random_warp
 from pipeline.settings import TrainSettings
-from pipeline.training import _training_batches, to_model_input
+from pipeline.training import CLEAN_FINAL_EPOCHS, _training_batches, to_model_input
 
 SEED = tf.constant([42, 0])
 
@@ -93,3 +93,14 @@ def test_every_epoch_sees_new_warps_and_reruns_see_the_same(mnist):
     assert not np.allclose(first, second)
     rerun = two_epochs()
     assert np.array_equal(first, rerun[0]) and np.array_equal(second, rerun[1])
+
+
+def test_the_final_epochs_train_on_the_digits_as_they_are(mnist):
+    images, labels = to_model_input(mnist.x_test[:32]), np.eye(10)[mnist.y_test[:32]]
+    epochs = CLEAN_FINAL_EPOCHS + 1
+    # One batch is the whole set, so each batch is an epoch.
+    batches = _training_batches(images, labels, TrainSettings(epochs=epochs), batch_size=32).take(epochs)
+    ink = [np.sort(_ink(x.numpy())) for x, _ in batches]
+    assert not np.allclose(ink[0], np.sort(_ink(images)))
+    for clean in ink[1:]:
+        np.testing.assert_array_equal(clean, np.sort(_ink(images)))

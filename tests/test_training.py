@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from pipeline.model import get_architecture
 from pipeline.settings import TrainSettings, batch_size_for
 from pipeline.training import train
 
@@ -23,3 +24,17 @@ def test_early_stopping_stops_and_the_checkpoint_is_the_best_epoch(mnist, tmp_pa
 @pytest.mark.parametrize(("images", "expected"), [(54_000, 128), (40_000, 128), (20_000, 64), (9_000, 32), (500, 32)])
 def test_small_training_sets_get_smaller_batches(images, expected):
     assert batch_size_for(images) == expected
+
+
+def test_the_default_recipe_trains_on_smoothed_labels(mnist, tmp_path):
+    x, y = mnist.x_train[:400], mnist.y_train[:400]
+    settings = TrainSettings(epochs=1, seed=0)
+    result = train(x[:300], y[:300], x[300:], y[300:], settings, tmp_path / "best.keras")
+    probabilities = result.model.predict(x[300:] / 255, verbose=0)
+    smoothing = get_architecture("default").label_smoothing
+    assert smoothing > 0
+    targets = np.eye(10)[y[300:]] * (1 - smoothing) + smoothing / 10
+    smoothed = -(targets * np.log(probabilities)).sum(axis=1).mean()
+    plain = -np.log(probabilities[np.arange(100), y[300:]]).mean()
+    assert result.history["val_loss"][0] == pytest.approx(smoothed, rel=1e-3)
+    assert abs(smoothed - plain) > 0.01
