@@ -6,7 +6,7 @@ import tensorflow as tf
 
 from pipeline.augment import WarpRanges, random_warp
 from pipeline.settings import TrainSettings
-from pipeline.training import CLEAN_FINAL_EPOCHS, _training_batches, to_model_input
+from pipeline.training import CLEAN_FINAL_EPOCHS, _training_batches, one_hot, to_model_input
 
 SEED = tf.constant([42, 0])
 
@@ -14,6 +14,12 @@ SEED = tf.constant([42, 0])
 @pytest.fixture(scope="module")
 def digits(mnist) -> np.ndarray:
     return to_model_input(mnist.x_test[:64])
+
+
+@pytest.fixture(scope="module")
+def small_set(mnist) -> tuple[np.ndarray, np.ndarray]:
+    """32 digits and their one-hot labels: with batch size 32, each batch is an epoch."""
+    return to_model_input(mnist.x_test[:32]), one_hot(mnist.y_test[:32])
 
 
 def _ink(images: np.ndarray) -> np.ndarray:
@@ -81,11 +87,11 @@ def test_stroke_width_varies_both_ways_and_the_digit_stays_put(digits):
     assert np.abs(_centroids(varied) - _centroids(digits)).max() < 0.75
 
 
-def test_every_epoch_sees_new_warps_and_reruns_see_the_same(mnist):
-    images, labels = to_model_input(mnist.x_test[:32]), np.eye(10)[mnist.y_test[:32]]
+def test_every_epoch_sees_new_warps_and_reruns_see_the_same(small_set):
+    images, labels = small_set
 
     def two_epochs() -> list[np.ndarray]:
-        # One batch is the whole set, so each batch is an epoch: sorting the per-image ink undoes the shuffle.
+        # Sorting the per-image ink undoes the shuffle.
         batches = _training_batches(images, labels, TrainSettings(), batch_size=32).take(2)
         return [np.sort(_ink(x.numpy())) for x, _ in batches]
 
@@ -95,10 +101,9 @@ def test_every_epoch_sees_new_warps_and_reruns_see_the_same(mnist):
     assert np.array_equal(first, rerun[0]) and np.array_equal(second, rerun[1])
 
 
-def test_the_final_epochs_train_on_the_digits_as_they_are(mnist):
-    images, labels = to_model_input(mnist.x_test[:32]), np.eye(10)[mnist.y_test[:32]]
+def test_the_final_epochs_train_on_the_digits_as_they_are(small_set):
+    images, labels = small_set
     epochs = CLEAN_FINAL_EPOCHS + 1
-    # One batch is the whole set, so each batch is an epoch.
     batches = _training_batches(images, labels, TrainSettings(epochs=epochs), batch_size=32).take(epochs)
     ink = [np.sort(_ink(x.numpy())) for x, _ in batches]
     assert not np.allclose(ink[0], np.sort(_ink(images)))
