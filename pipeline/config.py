@@ -24,6 +24,11 @@ PREPROCESS: dict[str, float | int] = {
     # Larger images are area-downscaled first so the later steps cost the same on any photo;
     # 128 leaves a digit that fills a fifth of the frame still larger than the 20-pixel box.
     "work_max_side": 128,
+    # Past this aspect ratio an image is likely a row of digits: its long side may grow in proportion,
+    # so each digit keeps about the pixels a lone one gets. Up to this ratio nothing changes.
+    "number_aspect": 2.0,
+    # ... and no further than this ratio, which bounds the work for a panorama of noise.
+    "max_aspect": 8.0,
     # Width of the border band (fraction of the shorter side) whose median decides polarity.
     "border_fraction": 0.05,
     # Window of the background estimate (fraction of the shorter side); must exceed stroke width.
@@ -34,6 +39,37 @@ PREPROCESS: dict[str, float | int] = {
     "noise_floor": 0.2,
     # Decompression-bomb guard for uploaded or command-line images.
     "max_pixels": 40_000_000,
+}
+
+# Finding the digits of a number in the ink map (segment.py, segment.js). Lengths are fractions of the
+# tallest mark's height, so the rules hold at any size.
+SEGMENT: dict[str, float | int] = {
+    # More digits than this are not read: a page of text or a noise photo stops here, with a reason.
+    "max_digits": 12,
+    # Connected pieces of ink shorter and narrower than this are specks of dust or noise.
+    "speck_fraction": 0.12,
+    # A mark (or group of marks) smaller than this on both axes is a dot, not a digit.
+    "min_digit_fraction": 0.35,
+    # Marks overlapping by this share of the narrower one's width are one digit: the detached bar of
+    # a 5, a 4 or 7 written in two strokes.
+    "overlap": 0.5,
+    # A mark this many times wider than tall, spanning two digits or lying under one, is a line, not a digit.
+    "line_aspect": 4.0,
+    # Neighbours closer than this may be pieces of one digit (a 0 broken by faint ink); the model decides.
+    "merge_gap": 0.3,
+    # Marks wider than this (width / height) may be touching digits; the model decides where to cut.
+    "split_aspect": 0.8,
+    # Candidate cuts lie at least this far from each other and from a mark's ends.
+    "cut_spacing": 0.3,
+    # A digit is rarely wider than tall: readings with wider pieces lose this much log-probability
+    # per unit of aspect ratio past `wide_aspect`.
+    "wide_aspect": 0.9,
+    "wide_penalty": 3.0,
+    # Cutting through a connected mark costs this much log-probability, so a wide digit (a slanted 8)
+    # is not read as two when the two readings are about as likely.
+    "cut_penalty": 1.0,
+    # At most this many neighbouring pieces make one digit.
+    "max_pieces": 3,
 }
 
 # Below this top probability the app says it is unsure instead of answering.
@@ -47,5 +83,6 @@ def shared_config() -> dict[str, Any]:
         "labels": list(LABELS),
         "pixel_scale": PIXEL_SCALE,
         "preprocess": dict(PREPROCESS),
+        "segment": dict(SEGMENT),
         "confidence_threshold": CONFIDENCE_THRESHOLD,
     }

@@ -16,33 +16,61 @@ from ai_edge_litert.interpreter import Interpreter
 from .config import IMAGE_SIZE, LABELS
 from .errors import InputError
 from .images import load_rgba
-from .preprocess import preprocess_rgba
+from .preprocess import ink_map
+from .segment import DigitRead, Reading, read_number
 
 
 @dataclass(frozen=True)
 class Prediction:
-    file: str
-    digit: int | None
-    confidence: float | None
-    probabilities: list[float] | None
-    reason: str | None = None
+    """What one image reads as. `digit`, `confidence` and `probabilities` are set when exactly one digit is read."""
 
-    def as_json(self) -> str:
+    file: str
+    reading: Reading
+
+    @property
+    def single(self) -> DigitRead | None:
+        return self.reading.digits[0] if len(self.reading.digits) == 1 else None
+
+    @property
+    def reason(self) -> str | None:
+        count = len(self.reading.digits)
+        if count > 1:
+            return "; ".join(filter(None, [f"{count} digits read", self.reading.reason]))
+        return self.reading.reason
+
+    def as_dict(self) -> dict:
+        single = self.single
         fields = {
             "file": self.file,
-            "digit": self.digit,
-            "confidence": self.confidence,
-            "probabilities": self.probabilities,
+            "digit": single.digit if single else None,
+            "confidence": single.confidence if single else None,
+            "probabilities": _floats(single.probabilities) if single else None,
+            "number": self.reading.number,
+            "digits": [
+                {"digit": d.digit, "confidence": d.confidence, "box": d.box, "probabilities": _floats(d.probabilities)}
+                for d in self.reading.digits
+            ],
         }
         if self.reason:
             fields["reason"] = self.reason
-        return json.dumps(fields)
+        return fields
+
+    def as_json(self) -> str:
+        return json.dumps(self.as_dict())
 
     def as_text(self) -> str:
-        if self.digit is None:
+        single = self.single
+        if single:
+            bars = " ".join(f"{label}:{p:.3f}" for label, p in zip(LABELS, single.probabilities, strict=True))
+            return f"{self.file}: {single.digit} (confidence {single.confidence:.3f})  [{bars}]"
+        if not self.reading.digits:
             return f"{self.file}: no digit ({self.reason})"
-        bars = " ".join(f"{label}:{p:.3f}" for label, p in zip(LABELS, self.probabilities, strict=True))
-        return f"{self.file}: {self.digit} (confidence {self.confidence:.3f})  [{bars}]"
+        each = ", ".join(f"{d.digit} {d.confidence:.3f}" for d in self.reading.digits)
+        return f"{self.file}: {self.reading.number} (confidence of each digit: {each})"
+
+
+def _floats(values: np.ndarray) -> list[float]:
+    return [float(v) for v in values]
 
 
 def tflite_runner(tflite_file: Path, batch_shape: tuple[int, ...]):
@@ -72,10 +100,12 @@ class Predictor:
         """pixels: float32 (28, 28) model input -> 10 probabilities."""
         return self._run(pixels[np.newaxis, :, :, np.newaxis].astype(np.float32))[0]
 
+    def classify(self, inputs: np.ndarray) -> np.ndarray:
+        """(N, 28, 28) model inputs -> (N, 10) probabilities."""
+        return np.stack([self.probabilities(pixels) for pixels in inputs])
+
+    def read(self, rgba: np.ndarray) -> Reading:
+        return read_number(ink_map(rgba), self.classify)
+
     def predict_file(self, path: Path) -> Prediction:
-        processed = preprocess_rgba(load_rgba(path))
-        if processed.pixels is None:
-            return Prediction(str(path), None, None, None, processed.reason)
-        probabilities = self.probabilities(processed.pixels)
-        digit = int(probabilities.argmax())
-        return Prediction(str(path), digit, float(probabilities[digit]), [float(p) for p in probabilities])
+        return Prediction(str(path), self.read(load_rgba(path)))

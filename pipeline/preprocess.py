@@ -122,28 +122,51 @@ def center_in_field(digit: np.ndarray) -> np.ndarray:
     return field
 
 
-def preprocess_rgba(rgba: np.ndarray) -> Preprocessed:
-    """RGBA uint8 (H, W, 4) of any size -> the model's 28x28 input, or a reason it has no digit."""
+@dataclass(frozen=True)
+class InkMap:
+    """Ink strength >= 0 at work resolution (background removed), and the source image's size."""
+
+    ink: np.ndarray
+    contrast: float  # the peak ink strength
+    source_shape: tuple[int, int]
+
+    @property
+    def is_blank(self) -> bool:
+        return self.contrast < PREPROCESS["min_contrast"]
+
+
+def work_shape(height: int, width: int) -> tuple[int, int]:
+    """The size the later steps work at: the long side capped at work_max_side, more for a row of digits."""
+    longest, shortest = max(height, width), min(height, width)
+    aspect = min(longest / shortest, PREPROCESS["max_aspect"])
+    limit = PREPROCESS["work_max_side"] * max(1.0, aspect / PREPROCESS["number_aspect"])
+    if longest <= limit:
+        return height, width
+    scale = limit / longest
+    return max(1, round_half_up(height * scale)), max(1, round_half_up(width * scale))
+
+
+def ink_map(rgba: np.ndarray) -> InkMap:
+    """RGBA uint8 (H, W, 4) of any size -> its ink at work resolution."""
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.shape[0] == 0 or rgba.shape[1] == 0:
         raise ValueError(f"expected a non-empty (H, W, 4) RGBA array, got shape {rgba.shape}")
     gray = to_grayscale(rgba)
-
-    longest = max(gray.shape)
-    if longest > PREPROCESS["work_max_side"]:
-        scale = PREPROCESS["work_max_side"] / longest
-        gray = area_resize(
-            gray,
-            max(1, round_half_up(gray.shape[0] * scale)),
-            max(1, round_half_up(gray.shape[1] * scale)),
-        )
-
+    shape = work_shape(*gray.shape)
+    if shape != gray.shape:
+        gray = area_resize(gray, *shape)
     ink = extract_ink(gray)
-    contrast = float(ink.max())
-    if contrast < PREPROCESS["min_contrast"]:
-        return Preprocessed(None, f"blank image: no ink found (contrast {contrast:.2f})")
-    floor = PREPROCESS["noise_floor"]
-    ink = np.clip((ink / contrast - floor) / (1.0 - floor), 0.0, 1.0)
+    return InkMap(ink, float(ink.max()), (rgba.shape[0], rgba.shape[1]))
 
+
+def scale_to_peak(ink: np.ndarray, peak: float) -> np.ndarray:
+    """Ink scaled to a peak of 1, with values under the noise floor (paper texture, noise) set to 0."""
+    floor = PREPROCESS["noise_floor"]
+    return np.clip((ink / peak - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+def digit_input(ink: np.ndarray) -> np.ndarray:
+    """The ink of one digit (zero elsewhere) -> the model's 28x28 input, the way MNIST was made."""
+    ink = scale_to_peak(ink, float(ink.max()))
     rows = np.flatnonzero(ink.any(axis=1))
     cols = np.flatnonzero(ink.any(axis=0))
     crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
@@ -154,4 +177,19 @@ def preprocess_rgba(rgba: np.ndarray) -> Preprocessed:
         max(1, round_half_up(crop.shape[0] * scale)),
         max(1, round_half_up(crop.shape[1] * scale)),
     )
-    return Preprocessed(center_in_field(fitted).astype(np.float32))
+    return center_in_field(fitted).astype(np.float32)
+
+
+def blank_reason(ink: InkMap) -> str:
+    return f"blank image: no ink found (contrast {ink.contrast:.2f})"
+
+
+def preprocess_rgba(rgba: np.ndarray) -> Preprocessed:
+    """RGBA uint8 (H, W, 4) of any size -> the model's 28x28 input, or a reason it has no digit.
+
+    All the ink is taken as one digit; `segment.read_number` finds several.
+    """
+    ink = ink_map(rgba)
+    if ink.is_blank:
+        return Preprocessed(None, blank_reason(ink))
+    return Preprocessed(digit_input(ink.ink))

@@ -4,7 +4,8 @@ import { BACKEND_ORDER } from './backends/order.js';
 import { renderBench, renderModelCard } from './card.js';
 import { loadModel } from './model.js';
 import { createPad } from './pad.js';
-import { preprocess } from './preprocess.js';
+import { inkMap, preprocess } from './preprocess.js';
+import { readNumber } from './segment.js';
 import { createAnswerPanel } from './ui.js';
 import { fileToImageData, UploadError, watchUploads } from './upload.js';
 
@@ -39,10 +40,20 @@ function failModel(error) {
   console.error(error);
 }
 
-function createApi(config, model) {
+// {digit, confidence, box, probabilities, pixels} for each digit, and the number they make.
+function describeReading(digits, reason) {
+  const described = digits.map(({ box, pixels, probabilities }) => {
+    const digit = probabilities.indexOf(Math.max(...probabilities));
+    return { digit, confidence: probabilities[digit], box, probabilities, pixels };
+  });
+  return { number: described.map((d) => d.digit).join(''), digits: described, reason };
+}
+
+function createApi(config, model, pad) {
   return {
     preprocess: (imageData) => preprocess(imageData, config).pixels,
     predict: (pixels) => model.predict(pixels),
+    /** All the ink as one digit, as before numbers were read. */
     async predictImage(imageData) {
       const { pixels, reason } = preprocess(imageData, config);
       if (!pixels) return { digit: null, confidence: null, probabilities: null, reason, pixels: null };
@@ -50,6 +61,21 @@ function createApi(config, model) {
       const digit = probabilities.indexOf(Math.max(...probabilities));
       return { digit, confidence: probabilities[digit], probabilities, reason: null, pixels };
     },
+    /** Every digit in an image, left to right: {number, digits: [{digit, confidence, box, probabilities, pixels}], reason}. */
+    async readImage(imageData) {
+      const { digits, reason } = await readNumber(inkMap(imageData, config), config, model.predictBatch);
+      return describeReading(digits, reason);
+    },
+    /** The digits drawn on the pad, grouped by stroke: readImage's answer, boxes in pad pixels. */
+    async readPad() {
+      const { digits, notes } = pad.digitImages(config.segment);
+      const pixels = digits.map(({ imageData }) => preprocess(imageData, config).pixels);
+      const probabilities = await model.predictBatch(pixels);
+      const read = digits.map(({ box }, i) => ({ box, pixels: pixels[i], probabilities: probabilities[i] }));
+      return describeReading(read, notes.join('; ') || null);
+    },
+    /** The images the pad's digits are read from, one per digit (for tests and scripts). */
+    padDigitImages: () => pad.digitImages(config.segment).digits,
   };
 }
 
@@ -105,16 +131,16 @@ async function start() {
   const model = await modelLoaded;
   performance.measure('model-load', 'model-load-start');
   byTestId('backend').textContent = model.backend;
-  const api = createApi(config, model);
 
-  // Jobs return the image to show, so the pad is read once per frame, not per pointer event.
-  const show = latestOnly(async (currentImage) => {
+  // Jobs return what to read, so the pad is read once per frame, not per pointer event.
+  const show = latestOnly(async (job) => {
     try {
-      const imageData = currentImage();
-      if (!imageData) return panel.showEmpty();
-      const result = await api.predictImage(imageData);
-      if (result.digit === null) panel.showBlank();
-      else panel.showResult(result, result.pixels);
+      const reading = await job();
+      if (!reading) return;
+      const unsure = (d) => d.confidence < config.confidence_threshold;
+      if (!reading.digits.length) panel.showBlank();
+      else panel.showReading(reading);
+      pad.markBoxes(reading.digits.map((d) => ({ box: d.box, unsure: unsure(d) })), reading.placement);
     } catch (error) {
       panel.showError(`Prediction failed: ${error.message}`);
     }
@@ -128,13 +154,21 @@ async function start() {
   });
 
   let answerAfterPointerUp = false;
-  const pad = createPad(byTestId('pad'), ({ final, pointerUp }) => {
+  const pad = createPad(byTestId('pad'), document.getElementById('pad-boxes'), ({ final, pointerUp }) => {
     if (pointerUp) {
       performance.mark('pointerup');
       answerAfterPointerUp = true;
     }
-    show(() => (pad.isEmpty() ? null : pad.imageData()), { final });
+    show(async () => {
+      if (pad.isEmpty()) {
+        pad.markBoxes([]);
+        panel.showEmpty();
+        return null;
+      }
+      return api.readPad();
+    }, { final });
   });
+  const api = createApi(config, model, pad);
   byTestId('clear').addEventListener('click', () => pad.clear());
   byTestId('undo').addEventListener('click', () => pad.undo());
 
@@ -142,7 +176,8 @@ async function start() {
     panel.setBusy(true);
     try {
       const imageData = await fileToImageData(file, config.preprocess.max_pixels);
-      show(() => imageData, { final: true });
+      const placement = pad.showImage(imageData);
+      show(async () => ({ ...(await api.readImage(imageData)), placement }), { final: true });
     } catch (error) {
       panel.setBusy(false);
       panel.showError(error instanceof UploadError ? error.message : `Upload failed: ${error.message}`);

@@ -25,7 +25,7 @@ async function useBackend(requested) {
 }
 
 /**
- * Returns {backend, predict(Float32Array(size*size)) -> Promise<number[classes]>}.
+ * Returns {backend, predict(Float32Array(size*size)) -> Promise<number[classes]>, predictBatch([...]) -> Promise<[[...]]>}.
  * `shape` is a promise of {imageSize, classes}, so loading need not wait for config.json.
  */
 export async function loadModel(modelUrl, { shape, backend: requested }) {
@@ -36,21 +36,29 @@ export async function loadModel(modelUrl, { shape, backend: requested }) {
   const model = await loadGraphModel(tf.io.fromMemory(await artifacts));
   const { imageSize, classes } = await shape;
 
-  async function predict(pixels) {
-    if (pixels.length !== imageSize * imageSize) {
-      throw new Error(`expected ${imageSize * imageSize} pixels, got ${pixels.length}`);
+  // Several 28x28 inputs in one batch: the digits of a number, or the candidate readings of one.
+  async function predictBatch(inputs) {
+    for (const pixels of inputs) {
+      if (pixels.length !== imageSize * imageSize) {
+        throw new Error(`expected ${imageSize * imageSize} pixels, got ${pixels.length}`);
+      }
     }
-    const input = tf.tensor4d(pixels, [1, imageSize, imageSize, 1], 'float32');
+    if (!inputs.length) return [];
+    const batch = new Float32Array(inputs.length * imageSize * imageSize);
+    inputs.forEach((pixels, i) => batch.set(pixels, i * imageSize * imageSize));
+    const input = tf.tensor4d(batch, [inputs.length, imageSize, imageSize, 1], 'float32');
     const output = model.execute(input);
     try {
-      return Array.from(await output.data());
+      const flat = await output.data();
+      if (flat.length !== inputs.length * classes) throw new Error(`model gives ${flat.length / inputs.length} outputs, expected ${classes}`);
+      return inputs.map((_, i) => Array.from(flat.subarray(i * classes, (i + 1) * classes)));
     } finally {
       tf.dispose([input, output]);
     }
   }
+  const predict = async (pixels) => (await predictBatch([pixels]))[0];
 
   // The first run compiles shaders / allocates buffers; pay that before the user draws.
-  const warm = await predict(new Float32Array(imageSize * imageSize));
-  if (warm.length !== classes) throw new Error(`model gives ${warm.length} outputs, expected ${classes}`);
-  return { backend, predict };
+  await predict(new Float32Array(imageSize * imageSize));
+  return { backend, predict, predictBatch };
 }

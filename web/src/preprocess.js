@@ -3,7 +3,7 @@
 // Images are {data, width, height} row-major Float64Arrays unless noted.
 
 // Python's round() is banker's rounding; both sides use floor(x + 0.5).
-const roundHalfUp = (x) => Math.floor(x + 0.5);
+export const roundHalfUp = (x) => Math.floor(x + 0.5);
 
 // numpy's float64 sum of a contiguous run (pairwise, 8-way unrolled). Matching
 // its rounding matters where a centre of mass lands exactly on a half pixel.
@@ -171,29 +171,43 @@ function centerInField(digit, size, center) {
   return field;
 }
 
+// The size the later steps work at: the long side capped at work_max_side, more for a row of digits.
+export function workShape(height, width, params) {
+  const longest = Math.max(height, width);
+  const aspect = Math.min(longest / Math.min(height, width), params.max_aspect);
+  const limit = params.work_max_side * Math.max(1, aspect / params.number_aspect);
+  if (longest <= limit) return [height, width];
+  const scale = limit / longest;
+  return [Math.max(1, roundHalfUp(height * scale)), Math.max(1, roundHalfUp(width * scale))];
+}
+
 /**
- * RGBA ImageData of any size -> {pixels: Float32Array(size*size) in [0, 1]} or
- * {pixels: null, reason} when there is no digit. `config` is config.json.
+ * RGBA ImageData of any size -> {ink: {data, width, height}, contrast, sourceWidth, sourceHeight, blank}:
+ * ink strength at work resolution with the background removed (see ink_map).
  */
-export function preprocess(imageData, config) {
+export function inkMap(imageData, config) {
   const params = config.preprocess;
   if (!imageData.width || !imageData.height) throw new Error('expected a non-empty image');
   let gray = toGrayscale(imageData);
-
-  const longest = Math.max(gray.width, gray.height);
-  if (longest > params.work_max_side) {
-    const scale = params.work_max_side / longest;
-    gray = areaResize(gray, Math.max(1, roundHalfUp(gray.height * scale)), Math.max(1, roundHalfUp(gray.width * scale)));
-  }
-
+  const [height, width] = workShape(gray.height, gray.width, params);
+  if (height !== gray.height || width !== gray.width) gray = areaResize(gray, height, width);
   const ink = extractInk(gray, params);
   const contrast = ink.data.reduce((a, b) => Math.max(a, b), 0);
-  if (contrast < params.min_contrast) {
-    return { pixels: null, reason: `blank image: no ink found (contrast ${contrast.toFixed(2)})` };
-  }
-  const floor = params.noise_floor;
-  const scaled = ink.data.map((v) => Math.min(Math.max((v / contrast - floor) / (1 - floor), 0), 1));
+  return {
+    ink, contrast, sourceWidth: imageData.width, sourceHeight: imageData.height, blank: contrast < params.min_contrast,
+  };
+}
 
+// Ink scaled to a peak of 1, with values under the noise floor set to 0.
+export function scaleToPeak(data, peak, params) {
+  const floor = params.noise_floor;
+  return data.map((v) => Math.min(Math.max((v / peak - floor) / (1 - floor), 0), 1));
+}
+
+/** The ink of one digit (zero elsewhere) -> the model's 28x28 input, Float32Array(size*size). */
+export function digitInput(ink, config) {
+  const params = config.preprocess;
+  const scaled = scaleToPeak(ink.data, ink.data.reduce((a, b) => Math.max(a, b), 0), params);
   let top = ink.height, bottom = -1, left = ink.width, right = -1;
   for (let y = 0; y < ink.height; y++) {
     for (let x = 0; x < ink.width; x++) {
@@ -210,5 +224,18 @@ export function preprocess(imageData, config) {
     Math.max(1, roundHalfUp(digit.height * scale)),
     Math.max(1, roundHalfUp(digit.width * scale)),
   );
-  return { pixels: centerInField(fitted, config.image_size, params.center), reason: null };
+  return centerInField(fitted, config.image_size, params.center);
+}
+
+export const blankReason = (map) => `blank image: no ink found (contrast ${map.contrast.toFixed(2)})`;
+
+/**
+ * RGBA ImageData of any size -> {pixels: Float32Array(size*size) in [0, 1]} or
+ * {pixels: null, reason} when there is no digit. All the ink is taken as one
+ * digit; segment.js's readNumber finds several. `config` is config.json.
+ */
+export function preprocess(imageData, config) {
+  const map = inkMap(imageData, config);
+  if (map.blank) return { pixels: null, reason: blankReason(map) };
+  return { pixels: digitInput(map.ink, config), reason: null };
 }

@@ -1,5 +1,6 @@
-// The answer panel: big digit, confidence, message, ten-bar chart and the
-// 28x28 image the model actually saw.
+// The answer panel: the number read (big), confidence, message, each digit
+// with its confidence and the 28x28 image the model saw, and for a lone digit
+// the ten-bar chart of its probabilities.
 const percent = (p) => `${Math.round(p * 100)}%`;
 
 export function createAnswerPanel(root, { labels, threshold, imageSize }) {
@@ -10,6 +11,7 @@ export function createAnswerPanel(root, { labels, threshold, imageSize }) {
   seen.width = imageSize;
   seen.height = imageSize;
   const seenCtx = seen.getContext('2d');
+  const digitList = root.querySelector('[data-testid="digits"]');
 
   const chart = root.querySelector('[data-testid="probabilities"]');
   const bars = labels.map((label) => {
@@ -38,41 +40,84 @@ export function createAnswerPanel(root, { labels, threshold, imageSize }) {
     });
   }
 
-  function drawSeen(pixels) {
-    const image = seenCtx.createImageData(imageSize, imageSize);
+  function drawPixels(ctx, pixels) {
+    const image = ctx.createImageData(imageSize, imageSize);
     for (let i = 0; i < imageSize * imageSize; i++) {
       const v = pixels ? Math.round(pixels[i] * 255) : 0;
       image.data.set([v, v, v, 255], 4 * i);
     }
-    seenCtx.putImageData(image, 0, 0);
+    ctx.putImageData(image, 0, 0);
   }
 
-  function show({ digit = '', confidence = '', message = '', probabilities = null, pixels = null, state }) {
-    digitEl.textContent = digit;
-    digitEl.dataset.digit = digit;
+  // One entry per digit read: its 28x28 image, the digit and its confidence; an unsure one stands out.
+  function listDigits(digits) {
+    digitList.replaceChildren(...digits.map(({ digit, confidence, pixels }, i) => {
+      const item = document.createElement('li');
+      const sure = confidence >= threshold;
+      item.dataset.digit = labels[digit];
+      item.dataset.state = sure ? 'sure' : 'unsure';
+      const image = document.createElement('canvas');
+      image.width = image.height = imageSize;
+      image.setAttribute('aria-hidden', 'true');
+      drawPixels(image.getContext('2d'), pixels);
+      const name = document.createElement('span');
+      name.className = 'digit-name';
+      name.textContent = labels[digit];
+      const value = document.createElement('span');
+      value.className = 'digit-confidence';
+      value.textContent = sure ? percent(confidence) : `${percent(confidence)}, unsure`;
+      item.setAttribute('aria-label', `digit ${i + 1}: ${labels[digit]}, ${percent(confidence)} confident${sure ? '' : ', unsure'}`);
+      item.append(image, name, value);
+      return item;
+    }));
+  }
+
+  function show({ number = '', single = '', confidence = '', message = '', probabilities = null, pixels = null, digits = [], state }) {
+    digitEl.textContent = number;
+    digitEl.dataset.digit = single;
+    digitEl.dataset.number = number;
     confidenceEl.textContent = confidence;
     messageEl.textContent = message;
     root.dataset.state = state;
     setBars(probabilities);
-    drawSeen(pixels);
+    chart.hidden = digits.length > 1;
+    drawPixels(seenCtx, pixels);
+    seen.closest('figure').hidden = digits.length > 1;
+    listDigits(digits);
+  }
+
+  function runnerUp({ digit, probabilities }) {
+    return probabilities.map((p, i) => [p, i]).filter(([, i]) => i !== digit)
+      .reduce((best, next) => (next[0] > best[0] ? next : best))[1];
   }
 
   return {
     setBusy: (busy) => root.setAttribute('aria-busy', String(busy)),
-    showEmpty: () => show({ message: 'Draw a digit', state: 'empty' }),
+    showEmpty: () => show({ message: 'Draw a digit or a number', state: 'empty' }),
     showBlank: () => show({ message: 'No digit found in that image. Draw a digit or try another image.', state: 'blank' }),
     showError: (message) => show({ message, state: 'error' }),
-    showResult({ digit, confidence, probabilities }, pixels) {
-      const sure = confidence >= threshold;
-      let message = `It looks like a ${labels[digit]}.`;
-      if (!sure) {
-        const runnerUp = probabilities.map((p, i) => [p, i]).filter(([, i]) => i !== digit)
-          .reduce((best, next) => (next[0] > best[0] ? next : best));
-        message = `Not sure: ${labels[digit]} or ${labels[runnerUp[1]]}?`;
+    /** A reading: {number, digits: [{digit, confidence, probabilities, pixels}]} with at least one digit. */
+    showReading({ number, digits }) {
+      const unsure = digits.filter((d) => d.confidence < threshold);
+      const state = unsure.length ? 'unsure' : 'sure';
+      if (digits.length === 1) {
+        const [only] = digits;
+        const message = unsure.length
+          ? `Not sure: ${labels[only.digit]} or ${labels[runnerUp(only)]}?`
+          : `It looks like a ${labels[only.digit]}.`;
+        return show({
+          number, single: labels[only.digit], confidence: `${percent(only.confidence)} confident`, message,
+          probabilities: only.probabilities, pixels: only.pixels, digits, state,
+        });
       }
-      show({
-        digit: labels[digit], confidence: `${percent(confidence)} confident`, message, probabilities, pixels,
-        state: sure ? 'sure' : 'unsure',
+      const least = digits.reduce((a, b) => (b.confidence < a.confidence ? b : a));
+      const message = unsure.length
+        ? `Not sure about ${unsure.length === 1 ? 'one digit' : `${unsure.length} digits`}: ${unsure
+          .map((d) => `${labels[d.digit]} or ${labels[runnerUp(d)]}?`).join(' ')}`
+        : `It reads ${number}.`;
+      return show({
+        number, confidence: `${digits.length} digits, the least sure ${percent(least.confidence)} confident`,
+        message, digits, state,
       });
     },
   };

@@ -1,0 +1,327 @@
+"""Find the digits of a number in an image, left to right.
+
+It works on the ink map that preprocessing computes (polarity and background
+already dealt with). Connected pieces of ink are the marks; specks, dots, lines
+and page borders are set aside; marks that overlap horizontally are grouped into
+one digit (the detached bar of a 5, a 4 or 7 written in two strokes). What is
+left is a row of pieces, and the model itself chooses how to read them: a wide
+piece may be touching digits and is offered cuts at its thinnest columns;
+neighbouring pieces may be one broken digit. Every way of reading the row is
+scored by the joint probability of its digits, and the best one wins. Each
+digit then goes through the single-digit preprocessing unchanged.
+
+`web/src/segment.js` mirrors this file step by step, with the same parameters
+(`config.SEGMENT`, written to `dist/config.json`), so the page and
+`python -m pipeline predict` find the same boxes and read the same number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import ndimage
+
+from .config import SEGMENT
+from .preprocess import InkMap, blank_reason, digit_input, round_half_up, scale_to_peak
+
+# A batch of 28x28 inputs -> their probabilities, (N, 10).
+Classify = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A half-open pixel rectangle."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+    def union(self, other: Box) -> Box:
+        return Box(
+            min(self.left, other.left),
+            min(self.top, other.top),
+            max(self.right, other.right),
+            max(self.bottom, other.bottom),
+        )
+
+    def overlap(self, other: Box) -> int:
+        """Width of the horizontal overlap."""
+        return max(0, min(self.right, other.right) - max(self.left, other.left))
+
+
+@dataclass
+class _Group:
+    box: Box
+    members: list[int]
+
+
+def group_marks(boxes: list[Box]) -> tuple[list[list[int]], list[int]]:
+    """Marks (pieces of ink, or pen strokes) grouped into digits, left to right; and the marks that are lines.
+
+    Narrow marks are placed first, so digits exist before a line that may span them.
+    A mark joins the digits it overlaps by `overlap` of the narrower width. A flat
+    mark spanning two digits, or lying under one it covers, is an underline or a rule.
+    """
+    groups: list[_Group] = []
+    lines: list[int] = []
+    for i in sorted(range(len(boxes)), key=lambda i: (boxes[i].width, i)):
+        box = boxes[i]
+        hits = [g for g in groups if box.overlap(g.box) >= SEGMENT["overlap"] * min(box.width, g.box.width)]
+        flat = box.width >= SEGMENT["line_aspect"] * box.height
+        under = len(hits) == 1 and box.top >= hits[0].box.bottom and box.width >= hits[0].box.width
+        if flat and (len(hits) >= 2 or under):
+            lines.append(i)
+            continue
+        if not hits:
+            groups.append(_Group(box, [i]))
+            continue
+        target = hits[0]
+        target.members.append(i)
+        target.box = target.box.union(box)
+        for other in hits[1:]:
+            target.members += other.members
+            target.box = target.box.union(other.box)
+            groups.remove(other)
+    groups.sort(key=lambda g: (g.box.left, g.box.top, min(g.members)))
+    return [sorted(g.members) for g in groups], sorted(lines)
+
+
+def drop_dots(boxes: list[Box]) -> list[bool]:
+    """Which groups are big enough to be digits: not dots or specks beside the tallest."""
+    tallest = max(box.height for box in boxes)
+    limit = SEGMENT["min_digit_fraction"] * tallest
+    return [max(box.width, box.height) >= limit for box in boxes]
+
+
+@dataclass(frozen=True)
+class Components:
+    """Connected pieces of ink (8-connected), numbered in raster order of their first pixel."""
+
+    labels: np.ndarray  # 0 = no ink, k = piece k - 1
+    boxes: list[Box]
+    sizes: list[int]  # pixel counts
+
+
+def find_components(mask: np.ndarray) -> Components:
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=int))
+    # Renumber by first pixel in raster order, the order the browser's scan finds them in.
+    _, first = np.unique(labels.ravel(), return_index=True)
+    order = np.argsort(first[1:]) if count else np.array([], dtype=int)
+    renumber = np.zeros(count + 1, dtype=np.int32)
+    renumber[order + 1] = np.arange(1, count + 1)
+    labels = renumber[labels]
+    slices = ndimage.find_objects(labels)
+    boxes = [Box(s[1].start, s[0].start, s[1].stop, s[0].stop) for s in slices]
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:].tolist()
+    return Components(labels, boxes, sizes)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Columns [left, right) of one group of marks: a whole group, or part of one cut at its thinnest columns."""
+
+    group: int
+    left: int
+    right: int
+
+
+@dataclass
+class DigitRead:
+    box: list[int]  # [x, y, width, height] in the source image's pixels
+    pixels: np.ndarray  # the model's 28x28 input
+    probabilities: np.ndarray
+
+    @property
+    def digit(self) -> int:
+        return int(self.probabilities.argmax())
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probabilities.max())
+
+
+@dataclass
+class Reading:
+    digits: list[DigitRead] = field(default_factory=list)
+    reason: str | None = None  # why nothing, or something, was left out
+
+    @property
+    def number(self) -> str:
+        return "".join(str(d.digit) for d in self.digits)
+
+
+class _Row:
+    """The groups of marks of one image, and the pixels of any run of pieces of them."""
+
+    def __init__(self, ink: InkMap, components: Components, groups: list[list[int]]) -> None:
+        self.ink = ink
+        self.labels = components.labels
+        self.group_of = np.zeros(len(components.boxes) + 1, dtype=np.int32)  # label -> group number + 1
+        for g, members in enumerate(groups):
+            self.group_of[np.array(members) + 1] = g + 1
+        self.boxes = [_union([components.boxes[m] for m in members]) for members in groups]
+
+    def mask(self, pieces: list[Piece]) -> np.ndarray:
+        mask = np.zeros(self.labels.shape, dtype=bool)
+        for piece in pieces:
+            columns = slice(piece.left, piece.right)
+            mask[:, columns] |= self.group_of[self.labels[:, columns]] == piece.group + 1
+        return mask
+
+    def cuts(self, group: int) -> list[Piece]:
+        """The group whole or, when wide enough to be touching digits, cut at its thinnest columns."""
+        box = self.boxes[group]
+        whole = Piece(group, box.left, box.right)
+        if box.width <= SEGMENT["split_aspect"] * box.height:
+            return [whole]
+        # Pixel counts, not ink sums, so that ties (and their order) are the same in the browser.
+        profile = self.mask([whole]).sum(axis=0)
+        spacing = max(1, round_half_up(SEGMENT["cut_spacing"] * box.height))
+        inner = range(box.left + spacing, box.right - spacing + 1)
+        chosen: list[int] = []
+        most = min(6, int(box.width / spacing) - 1)
+        for x in sorted(inner, key=lambda x: (int(profile[x]), x)):
+            if len(chosen) >= most:
+                break
+            if all(abs(x - c) >= spacing for c in chosen):
+                chosen.append(x)
+        edges = [box.left, *sorted(chosen), box.right]
+        # A cut through a gap between two marks of the group can leave a piece with no ink.
+        return [
+            Piece(group, a, b)
+            for a, b in zip(edges, edges[1:], strict=False)
+            if profile[a:b].sum() > 0
+        ]
+
+
+def _union(boxes: list[Box]) -> Box:
+    result = boxes[0]
+    for box in boxes[1:]:
+        result = result.union(box)
+    return result
+
+
+def _ink_box(mask: np.ndarray) -> Box | None:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rows):
+        return None
+    return Box(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+def _to_source(box: Box, ink: InkMap) -> list[int]:
+    scale_y = ink.source_shape[0] / ink.ink.shape[0]
+    scale_x = ink.source_shape[1] / ink.ink.shape[1]
+    left, top = round_half_up(box.left * scale_x), round_half_up(box.top * scale_y)
+    right, bottom = round_half_up(box.right * scale_x), round_half_up(box.bottom * scale_y)
+    return [left, top, right - left, bottom - top]
+
+
+def _shape_penalty(box: Box) -> float:
+    return SEGMENT["wide_penalty"] * max(0.0, box.width / box.height - SEGMENT["wide_aspect"])
+
+
+def _keep_largest(items: list, sizes: list[int], count: int) -> list:
+    """The `count` items of largest size, in their original order."""
+    keep = sorted(sorted(range(len(items)), key=lambda i: (-sizes[i], i))[:count])
+    return [items[i] for i in keep]
+
+
+def find_marks(ink: InkMap) -> tuple[Components, list[list[int]], list[str]]:
+    """The groups of marks that may be digits, left to right, and what was set aside."""
+    components = find_components(scale_to_peak(ink.ink, ink.contrast) > 0)
+    boxes = components.boxes
+    tallest = max(box.height for box in boxes)
+    notes = []
+    specks = [max(b.width, b.height) < SEGMENT["speck_fraction"] * tallest for b in boxes]
+    # A piece touching both side edges is a rule, a frame or a grid (unless it is all there is).
+    width = ink.ink.shape[1]
+    spanning = [b.left == 0 and b.right == width for b in boxes]
+    marks = [i for i in range(len(boxes)) if not specks[i] and not spanning[i]]
+    if not marks:
+        marks = [i for i in range(len(boxes)) if not specks[i]]
+    elif any(spanning):
+        notes.append(f"{sum(spanning)} line(s) across the whole image ignored")
+    groups, lines = group_marks([boxes[i] for i in marks])
+    if lines:
+        notes.append(f"{len(lines)} underline(s) or rule(s) ignored")
+    groups = [[marks[m] for m in members] for members in groups]
+    big = drop_dots([_union([boxes[m] for m in members]) for members in groups])
+    if not all(big):
+        notes.append(f"{big.count(False)} dot(s) or speck(s) ignored")
+    groups = [members for members, keep in zip(groups, big, strict=True) if keep]
+    # Bounds the work on a page of text or a noise photo: the largest marks are the likeliest digits.
+    most = 2 * SEGMENT["max_digits"]
+    if len(groups) > most:
+        sizes = [sum(components.sizes[m] for m in members) for members in groups]
+        groups = _keep_largest(groups, sizes, most)
+    return components, groups, notes
+
+
+def read_number(ink: InkMap, classify: Classify) -> Reading:
+    """The digits in an ink map, left to right, read by `classify`."""
+    if ink.is_blank:
+        return Reading(reason=blank_reason(ink))
+    components, groups, notes = find_marks(ink)
+    row = _Row(ink, components, groups)
+    pieces = [piece for g in range(len(groups)) for piece in row.cuts(g)]
+
+    # Every run of up to max_pieces neighbouring pieces is a candidate digit.
+    candidates: list[tuple[int, int, Box, np.ndarray]] = []
+    for start in range(len(pieces)):
+        for end in range(start + 1, min(len(pieces), start + SEGMENT["max_pieces"]) + 1):
+            run = pieces[start:end]
+            if end - start > 1 and not _close_enough(run, row):
+                break
+            mask = row.mask(run)
+            box = _ink_box(mask)
+            if box is None:
+                continue
+            candidates.append((start, end, box, mask))
+    inputs = np.stack([digit_input(np.where(mask, ink.ink, 0.0)) for *_, mask in candidates])
+    probabilities = classify(inputs)
+
+    # Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
+    best = [0.0] + [-math.inf] * len(pieces)
+    back: list[int | None] = [None] * (len(pieces) + 1)
+    for k, (start, end, box, _) in enumerate(candidates):
+        score = best[start] + math.log(max(float(probabilities[k].max()), 1e-30)) - _shape_penalty(box)
+        if end < len(pieces) and pieces[end].group == pieces[end - 1].group:
+            score -= SEGMENT["cut_penalty"]
+        if score > best[end]:
+            best[end], back[end] = score, k
+    chosen = []
+    end = len(pieces)
+    while end > 0 and back[end] is not None:
+        chosen.append(back[end])
+        end = candidates[back[end]][0]
+    chosen.reverse()
+
+    digits = [DigitRead(_to_source(candidates[k][2], ink), inputs[k], probabilities[k]) for k in chosen]
+    if len(digits) > SEGMENT["max_digits"]:
+        sizes = [int(candidates[k][3].sum()) for k in chosen]
+        notes.append(f"{len(digits) - SEGMENT['max_digits']} more mark(s) dropped: at most {SEGMENT['max_digits']} digits are read")
+        digits = _keep_largest(digits, sizes, SEGMENT["max_digits"])
+    if not digits:
+        notes.insert(0, "no digit found")
+    return Reading(digits, "; ".join(notes) or None)
+
+
+def _close_enough(run: list[Piece], row: _Row) -> bool:
+    """Pieces of different groups make one digit only when the gaps between them are small."""
+    height = max(row.boxes[p.group].height for p in run)
+    for a, b in zip(run, run[1:], strict=False):
+        if a.group != b.group and row.boxes[b.group].left - row.boxes[a.group].right > SEGMENT["merge_gap"] * height:
+            return False
+    return True

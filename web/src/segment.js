@@ -1,0 +1,267 @@
+// Mirror of pipeline/segment.py, step by step: find the digits of a number in
+// the ink map, left to right. Pieces of ink are the marks; specks, dots, lines
+// and borders are set aside; marks overlapping horizontally are one digit; the
+// model chooses how to read what is left (cuts through touching digits, broken
+// digits joined) by the joint probability of the digits. Boxes are
+// {left, top, right, bottom}, half-open, in work pixels until the end.
+import { blankReason, digitInput, roundHalfUp, scaleToPeak } from './preprocess.js';
+
+const boxWidth = (b) => b.right - b.left;
+const boxHeight = (b) => b.bottom - b.top;
+const union = (a, b) => ({
+  left: Math.min(a.left, b.left), top: Math.min(a.top, b.top),
+  right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom),
+});
+const unionAll = (boxes) => boxes.reduce(union);
+const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left));
+
+/**
+ * Marks (pieces of ink, or pen strokes) grouped into digits, left to right, and
+ * the marks that are lines: {groups: [[index, ...], ...], lines: [index, ...]}.
+ * See group_marks.
+ */
+export function groupMarks(boxes, params) {
+  const groups = [];
+  const lines = [];
+  const order = boxes.map((_, i) => i).sort((i, j) => boxWidth(boxes[i]) - boxWidth(boxes[j]) || i - j);
+  for (const i of order) {
+    const box = boxes[i];
+    const hits = groups.filter((g) => overlap(box, g.box) >= params.overlap * Math.min(boxWidth(box), boxWidth(g.box)));
+    const flat = boxWidth(box) >= params.line_aspect * boxHeight(box);
+    const under = hits.length === 1 && box.top >= hits[0].box.bottom && boxWidth(box) >= boxWidth(hits[0].box);
+    if (flat && (hits.length >= 2 || under)) {
+      lines.push(i);
+      continue;
+    }
+    if (!hits.length) {
+      groups.push({ box, members: [i] });
+      continue;
+    }
+    const [target, ...others] = hits;
+    target.members.push(i);
+    target.box = union(target.box, box);
+    for (const other of others) {
+      target.members.push(...other.members);
+      target.box = union(target.box, other.box);
+      groups.splice(groups.indexOf(other), 1);
+    }
+  }
+  groups.sort((a, b) => a.box.left - b.box.left || a.box.top - b.box.top
+    || Math.min(...a.members) - Math.min(...b.members));
+  return { groups: groups.map((g) => g.members.sort((a, b) => a - b)), lines: lines.sort((a, b) => a - b) };
+}
+
+/** Which groups are big enough to be digits: not dots or specks beside the tallest. */
+export function dropDots(boxes, params) {
+  const tallest = Math.max(...boxes.map(boxHeight));
+  return boxes.map((b) => Math.max(boxWidth(b), boxHeight(b)) >= params.min_digit_fraction * tallest);
+}
+
+// 8-connected pieces of a mask, numbered in raster order of their first pixel (as find_components renumbers them).
+export function findComponents(mask, width, height) {
+  const labels = new Int32Array(width * height);
+  const boxes = [];
+  const sizes = [];
+  const stack = new Int32Array(width * height);
+  for (let start = 0; start < width * height; start++) {
+    if (!mask[start] || labels[start]) continue;
+    const label = boxes.length + 1;
+    const box = { left: width, top: height, right: 0, bottom: 0 };
+    let size = 0;
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = label;
+    while (top) {
+      const p = stack[--top];
+      const x = p % width;
+      const y = (p - x) / width;
+      size++;
+      box.left = Math.min(box.left, x); box.right = Math.max(box.right, x + 1);
+      box.top = Math.min(box.top, y); box.bottom = Math.max(box.bottom, y + 1);
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          if (nx < 0 || nx >= width) continue;
+          const q = ny * width + nx;
+          if (mask[q] && !labels[q]) {
+            labels[q] = label;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    boxes.push(box);
+    sizes.push(size);
+  }
+  return { labels, boxes, sizes };
+}
+
+const shapePenalty = (box, params) => params.wide_penalty * Math.max(0, boxWidth(box) / boxHeight(box) - params.wide_aspect);
+
+// The `count` items of largest size, in their original order.
+function keepLargest(items, sizes, count) {
+  const keep = items.map((_, i) => i).sort((i, j) => sizes[j] - sizes[i] || i - j).slice(0, count).sort((i, j) => i - j);
+  return keep.map((i) => items[i]);
+}
+
+// The groups of marks of one image, and the pixels of any run of pieces of them (see _Row).
+function createRow(ink, components, groups) {
+  const { width, height } = ink;
+  const groupOf = new Int32Array(components.boxes.length + 1);
+  groups.forEach((members, g) => members.forEach((m) => (groupOf[m + 1] = g + 1)));
+  const boxes = groups.map((members) => unionAll(members.map((m) => components.boxes[m])));
+
+  function mask(pieces) {
+    const out = new Uint8Array(width * height);
+    for (const piece of pieces) {
+      for (let y = 0; y < height; y++) {
+        for (let x = piece.left; x < piece.right; x++) {
+          if (groupOf[components.labels[y * width + x]] === piece.group + 1) out[y * width + x] = 1;
+        }
+      }
+    }
+    return out;
+  }
+
+  function cuts(group, params) {
+    const box = boxes[group];
+    const whole = { group, left: box.left, right: box.right };
+    if (boxWidth(box) <= params.split_aspect * boxHeight(box)) return [whole];
+    const pixels = mask([whole]);
+    const profile = new Int32Array(width);
+    for (let y = 0; y < height; y++) for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * width + x];
+    const spacing = Math.max(1, roundHalfUp(params.cut_spacing * boxHeight(box)));
+    const inner = [];
+    for (let x = box.left + spacing; x < box.right - spacing + 1; x++) inner.push(x);
+    inner.sort((a, b) => profile[a] - profile[b] || a - b);
+    const chosen = [];
+    const most = Math.min(6, Math.trunc(boxWidth(box) / spacing) - 1);
+    for (const x of inner) {
+      if (chosen.length >= most) break;
+      if (chosen.every((c) => Math.abs(x - c) >= spacing)) chosen.push(x);
+    }
+    const edges = [box.left, ...chosen.sort((a, b) => a - b), box.right];
+    const pieces = [];
+    for (let k = 0; k + 1 < edges.length; k++) {
+      let ink = 0;
+      for (let x = edges[k]; x < edges[k + 1]; x++) ink += profile[x];
+      if (ink > 0) pieces.push({ group, left: edges[k], right: edges[k + 1] });
+    }
+    return pieces;
+  }
+
+  // Pieces of different groups make one digit only when the gaps between them are small.
+  function closeEnough(run, params) {
+    const tallest = Math.max(...run.map((p) => boxHeight(boxes[p.group])));
+    for (let k = 0; k + 1 < run.length; k++) {
+      const [a, b] = [run[k], run[k + 1]];
+      if (a.group !== b.group && boxes[b.group].left - boxes[a.group].right > params.merge_gap * tallest) return false;
+    }
+    return true;
+  }
+
+  return { boxes, mask, cuts, closeEnough };
+}
+
+function inkBox(mask, width, height) {
+  let top = height, bottom = -1, left = width, right = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (mask[y * width + x]) {
+        top = Math.min(top, y); bottom = Math.max(bottom, y);
+        left = Math.min(left, x); right = Math.max(right, x);
+      }
+    }
+  }
+  return bottom < 0 ? null : { left, top, right: right + 1, bottom: bottom + 1 };
+}
+
+function toSource(box, map) {
+  const scaleY = map.sourceHeight / map.ink.height;
+  const scaleX = map.sourceWidth / map.ink.width;
+  const left = roundHalfUp(box.left * scaleX);
+  const top = roundHalfUp(box.top * scaleY);
+  return [left, top, roundHalfUp(box.right * scaleX) - left, roundHalfUp(box.bottom * scaleY) - top];
+}
+
+/** The groups of marks that may be digits, left to right, and what was set aside (see find_marks). */
+export function findMarks(map, params) {
+  const { ink } = map;
+  const scaled = scaleToPeak(ink.data, map.contrast, params.preprocess);
+  const components = findComponents(scaled.map((v) => (v > 0 ? 1 : 0)), ink.width, ink.height);
+  const seg = params.segment;
+  const { boxes } = components;
+  const tallest = Math.max(...boxes.map(boxHeight));
+  const notes = [];
+  const specks = boxes.map((b) => Math.max(boxWidth(b), boxHeight(b)) < seg.speck_fraction * tallest);
+  const spanning = boxes.map((b) => b.left === 0 && b.right === ink.width);
+  let marks = boxes.map((_, i) => i).filter((i) => !specks[i] && !spanning[i]);
+  if (!marks.length) marks = boxes.map((_, i) => i).filter((i) => !specks[i]);
+  else if (spanning.some(Boolean)) notes.push(`${spanning.filter(Boolean).length} line(s) across the whole image ignored`);
+  const grouped = groupMarks(marks.map((i) => boxes[i]), seg);
+  if (grouped.lines.length) notes.push(`${grouped.lines.length} underline(s) or rule(s) ignored`);
+  let groups = grouped.groups.map((members) => members.map((m) => marks[m]));
+  const big = dropDots(groups.map((members) => unionAll(members.map((m) => boxes[m]))), seg);
+  if (!big.every(Boolean)) notes.push(`${big.filter((b) => !b).length} dot(s) or speck(s) ignored`);
+  groups = groups.filter((_, g) => big[g]);
+  const most = 2 * seg.max_digits;
+  if (groups.length > most) {
+    const sizes = groups.map((members) => members.reduce((total, m) => total + components.sizes[m], 0));
+    groups = keepLargest(groups, sizes, most);
+  }
+  return { components, groups, notes };
+}
+
+/**
+ * The digits in an ink map (preprocess.js's inkMap), left to right: {digits:
+ * [{box: [x, y, width, height] in source pixels, pixels, probabilities}], reason}.
+ * `classify(inputs)` takes an array of 28x28 Float32Arrays and resolves to their probabilities.
+ */
+export async function readNumber(map, config, classify) {
+  if (map.blank) return { digits: [], reason: blankReason(map) };
+  const seg = config.segment;
+  const { ink } = map;
+  const { components, groups, notes } = findMarks(map, config);
+  const row = createRow(ink, components, groups);
+  const pieces = groups.flatMap((_, g) => row.cuts(g, seg));
+
+  const candidates = [];
+  for (let start = 0; start < pieces.length; start++) {
+    for (let end = start + 1; end <= Math.min(pieces.length, start + seg.max_pieces); end++) {
+      const run = pieces.slice(start, end);
+      if (end - start > 1 && !row.closeEnough(run, seg)) break;
+      const mask = row.mask(run);
+      const box = inkBox(mask, ink.width, ink.height);
+      if (!box) continue;
+      candidates.push({ start, end, box, mask });
+    }
+  }
+  const inputs = candidates.map(({ mask }) => digitInput({ ...ink, data: ink.data.map((v, i) => (mask[i] ? v : 0)) }, config));
+  const probabilities = await classify(inputs);
+
+  // Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
+  const best = [0, ...pieces.map(() => -Infinity)];
+  const back = best.map(() => null);
+  candidates.forEach(({ start, end, box }, k) => {
+    let score = best[start] + Math.log(Math.max(Math.max(...probabilities[k]), 1e-30)) - shapePenalty(box, seg);
+    if (end < pieces.length && pieces[end].group === pieces[end - 1].group) score -= seg.cut_penalty;
+    if (score > best[end]) {
+      best[end] = score;
+      back[end] = k;
+    }
+  });
+  const chosen = [];
+  for (let end = pieces.length; end > 0 && back[end] !== null; end = candidates[back[end]].start) chosen.push(back[end]);
+  chosen.reverse();
+
+  let digits = chosen.map((k) => ({ box: toSource(candidates[k].box, map), pixels: inputs[k], probabilities: probabilities[k] }));
+  if (digits.length > seg.max_digits) {
+    const sizes = chosen.map((k) => candidates[k].mask.reduce((a, b) => a + b, 0));
+    notes.push(`${digits.length - seg.max_digits} more mark(s) dropped: at most ${seg.max_digits} digits are read`);
+    digits = keepLargest(digits, sizes, seg.max_digits);
+  }
+  if (!digits.length) notes.unshift('no digit found');
+  return { digits, reason: notes.join('; ') || null };
+}
