@@ -51,10 +51,15 @@ def predict(c, image, json=False):
     c.run(f"{PYTHON} -m pipeline predict {' '.join(image)} {_flags(json=json)}")
 
 
-@task(help={"quick": "small data and few epochs: checks the benchmark runs, not the targets"})
-def bench(c, quick=False):
+@task(
+    help={
+        "quick": "small data and few epochs: checks the benchmark runs, not the targets",
+        "built": "measure the full build already in dist/ (reading, numbers, browser) without training",
+    }
+)
+def bench(c, quick=False, built=False):
     """Benchmark the notebook's model against ours and the web app in Chromium: dist/bench.json, dist/bench.md."""
-    c.run(f"{PYTHON} -m pipeline bench {_flags(quick=quick)}", pty=sys.stdout.isatty())
+    c.run(f"{PYTHON} -m pipeline bench {_flags(quick=quick, built=built)}", pty=sys.stdout.isatty())
 
 
 @task(help={"port": "port to listen on (default 8000)"})

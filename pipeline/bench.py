@@ -11,6 +11,7 @@ and `dist/bench.md`.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import tempfile
@@ -25,8 +26,8 @@ import tensorflow as tf
 from .build import run_build, write_json
 from .datasets import load_dataset
 from .export import EXPORT_PATHS
+from .numbers import WrittenNumber, exact_accuracy, number_set
 from .predict import Predictor, tflite_runner
-from .preprocess import preprocess_rgba
 from .realworld import realworld_set
 from .settings import QUICK, BuildOptions, TrainSettings
 from .training import to_model_input
@@ -34,6 +35,7 @@ from .training import to_model_input
 NOTEBOOK = {"per_class": 1000, "epochs": 20}  # the protocol of the notebook we grew from
 NOTEBOOK_BATCH_SIZE = 128
 REALWORLD_COUNT = 400
+NUMBER_COUNT = 400
 THROUGHPUT_IMAGES = 2000
 THROUGHPUT_BATCH = 100
 
@@ -56,15 +58,18 @@ def python_throughput(build_dir: Path, inputs: np.ndarray) -> dict[str, float]:
 
 
 def python_realworld_accuracy(build_dir: Path, realworld: list[tuple[str, np.ndarray, int]]) -> dict[str, float]:
-    """Accuracy per style and overall, through preprocess_rgba and the TFLite model (what `predict` does)."""
+    """Accuracy per style and overall: the image must read as exactly its one digit (what `predict` does)."""
     predictor = Predictor(build_dir / EXPORT_PATHS["tflite"])
     hits: dict[str, list[bool]] = {}
     for style, rgba, label in realworld:
-        pixels = preprocess_rgba(rgba).pixels
-        correct = pixels is not None and int(predictor.probabilities(pixels).argmax()) == label
-        hits.setdefault(style, []).append(correct)
+        hits.setdefault(style, []).append(predictor.read(rgba).number == str(label))
     overall = [hit for style_hits in hits.values() for hit in style_hits]
     return {"overall": float(np.mean(overall)), **{style: float(np.mean(h)) for style, h in hits.items()}}
+
+
+def python_number_accuracy(build_dir: Path, numbers: list[WrittenNumber]) -> dict[str, float]:
+    predictor = Predictor(build_dir / EXPORT_PATHS["tflite"])
+    return exact_accuracy(numbers, [predictor.read(n.rgba).number for n in numbers])
 
 
 def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> dict:
@@ -92,11 +97,17 @@ def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> d
     }
 
 
-def run_bench(out: Path, quick: bool = False, seed: int = 42) -> dict:
+def _numbers_summary(build_dir: Path, numbers: list[WrittenNumber]) -> dict:
+    return {"numbers_exact_accuracy_python": python_number_accuracy(build_dir, numbers)}
+
+
+def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = False) -> dict:
+    """`built`: measure the full build already in `out` instead of training the three models first."""
     from .bench_browser import measure_browser
 
     data = load_dataset(None)
     realworld = realworld_set(data.x_test, data.y_test, REALWORLD_COUNT // (8 if quick else 1), seed=seed)
+    numbers = number_set(data.x_test, data.y_test, NUMBER_COUNT // (8 if quick else 1), seed=seed)
     inputs = to_model_input(data.x_test[:THROUGHPUT_IMAGES])
     protocol = QUICK if quick else NOTEBOOK
     # The notebook trained for its whole epoch budget: patience as long as the budget keeps that.
@@ -105,20 +116,25 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42) -> dict:
     default_settings = TrainSettings(epochs=QUICK["epochs"], seed=seed) if quick else TrainSettings(seed=seed)
     full_per_class = QUICK["per_class"] if quick else None
     runs = {}
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        notebook = {"per_class": protocol["per_class"], "web": False}
-        plans = [
-            ("seed, notebook protocol", BuildOptions(**notebook, out=Path(scratch) / "seed", train=seed_settings)),
-            (
-                "default, notebook protocol",
-                BuildOptions(**notebook, out=Path(scratch) / "ours", train=notebook_settings),
-            ),
-            ("default, full build", BuildOptions(per_class=full_per_class, out=out, train=default_settings)),
-        ]
-        for name, options in plans:
-            print(f"== bench: {name}", flush=True)
-            metrics = run_build(options)
-            runs[name] = _summary(metrics, options.out, inputs, realworld)
+    if built:
+        metrics = json.loads((out / "metrics.json").read_text())
+        runs["default, full build"] = _summary(metrics, out, inputs, realworld)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+            notebook = {"per_class": protocol["per_class"], "web": False}
+            plans = [
+                ("seed, notebook protocol", BuildOptions(**notebook, out=Path(scratch) / "seed", train=seed_settings)),
+                (
+                    "default, notebook protocol",
+                    BuildOptions(**notebook, out=Path(scratch) / "ours", train=notebook_settings),
+                ),
+                ("default, full build", BuildOptions(per_class=full_per_class, out=out, train=default_settings)),
+            ]
+            for name, options in plans:
+                print(f"== bench: {name}", flush=True)
+                metrics = run_build(options)
+                runs[name] = _summary(metrics, options.out, inputs, realworld)
+    runs["default, full build"].update(_numbers_summary(out, numbers))
     print("== bench: browser", flush=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -126,8 +142,9 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42) -> dict:
         "quick": quick,
         "dataset": data.name,
         "realworld_images": len(realworld),
+        "number_images": len(numbers),
         "runs": runs,
-        "browser": measure_browser(out, realworld),
+        "browser": measure_browser(out, realworld, numbers),
     }
     write_json(out / "bench.json", report)
     table = markdown_table(report)
@@ -176,14 +193,22 @@ def markdown_table(report: dict) -> str:
     lines += [f"| {name} | " + " | ".join(cell(r) for r in runs.values()) + " |" for name, cell in rows]
     lines += ["", "Browser (headless Chromium, the default full build in dist/):", ""]
     lines += [
-        "| backend | model load | pointer-up to answer, median / p95 | first load (gzip, plots apart) "
-        "| real-world accuracy |",
-        "|---|---|---|---|---|",
+        "| backend | model load | pointer-up to answer, median / p95 | the same, 6-digit numbers "
+        "| first load (gzip, plots apart) | real-world accuracy | drawn numbers |",
+        "|---|---|---|---|---|---|---|",
     ]
     for backend, b in browser.items():
-        timing = b["pointer_up_to_answer_ms"]
+        timing, six = b["pointer_up_to_answer_ms"], b["six_digit_pointer_up_to_answer_ms"]
         lines.append(
             f"| {backend} | {b['model_load_ms']:.0f} ms | {timing['median']:.1f} / {timing['p95']:.1f} ms "
-            f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% |"
+            f"| {six['median']:.1f} / {six['p95']:.1f} ms "
+            f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% "
+            f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
         )
+    python = runs.get("default, full build", {}).get("numbers_exact_accuracy_python")
+    in_browser = next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
+    if python and in_browser:
+        lines += ["", f"Written numbers ({report['number_images']} images, exact-number accuracy, full build):", ""]
+        lines += ["| numbers | Python | browser (wasm) |", "|---|---|---|"]
+        lines += [f"| {key} | {python[key] * 100:.1f}% | {in_browser[key] * 100:.1f}% |" for key in python]
     return "\n".join(lines) + "\n"

@@ -104,6 +104,20 @@ def predict_in_page(page, rgba: np.ndarray) -> dict:
     return page.evaluate(_PREDICT_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height])
 
 
+# Runs in the page: RGBA bytes (base64) -> window.digits.readImage, every digit with the 28x28 input it saw.
+_READ_RGBA_JS = """async ([b64, width, height]) => {
+  const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+  const reading = await window.digits.readImage(new ImageData(bytes, width, height));
+  return { ...reading, digits: reading.digits.map((d) => ({ ...d, pixels: Array.from(d.pixels) })) };
+}"""
+
+
+def read_in_page(page, rgba: np.ndarray) -> dict:
+    """{number, digits: [{digit, confidence, box, probabilities, pixels}], reason} from the page's own reading."""
+    height, width = rgba.shape[:2]
+    return page.evaluate(_READ_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height])
+
+
 def draw_strokes(page, strokes: list[list[tuple[float, float]]]) -> None:
     """Draw on the pad with the mouse; points are fractions (0..1) of the pad's width and height."""
     box = page.locator('[data-testid="pad"]').bounding_box()

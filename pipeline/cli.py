@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="the notebook's model vs ours, plus browser figures: dist/bench.json")
     bench.add_argument("--quick", action="store_true", help="small data and few epochs, to check the benchmark runs")
     bench.add_argument("--out", type=Path, default=Path("dist"), help="output directory (default: dist)")
+    bench.add_argument(
+        "--built", action="store_true", help="measure the full build already in --out instead of training anew"
+    )
     commands.add_parser("config", help="print the configuration shared with the web app")
     return parser
 
@@ -94,7 +97,7 @@ def _bench(args: argparse.Namespace) -> int:
     import_tensorflow_quietly()
     from .bench import run_bench
 
-    run_bench(args.out, quick=args.quick)
+    run_bench(args.out, quick=args.quick, built=args.built)
     return 0
 
 

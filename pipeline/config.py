@@ -67,7 +67,7 @@ SEGMENT: dict[str, float | int] = {
     "wide_penalty": 3.0,
     # Cutting through a connected mark costs this much log-probability, so a wide digit (a slanted 8)
     # is not read as two when the two readings are about as likely.
-    "cut_penalty": 1.0,
+    "cut_penalty": 0.5,
     # At most this many neighbouring pieces make one digit.
     "max_pieces": 3,
 }

@@ -199,11 +199,7 @@ class _Row:
                 chosen.append(x)
         edges = [box.left, *sorted(chosen), box.right]
         # A cut through a gap between two marks of the group can leave a piece with no ink.
-        return [
-            Piece(group, a, b)
-            for a, b in zip(edges, edges[1:], strict=False)
-            if profile[a:b].sum() > 0
-        ]
+        return [Piece(group, a, b) for a, b in zip(edges, edges[1:], strict=False) if profile[a:b].sum() > 0]
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -311,8 +307,9 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
     digits = [DigitRead(_to_source(candidates[k][2], ink), inputs[k], probabilities[k]) for k in chosen]
     if len(digits) > SEGMENT["max_digits"]:
         sizes = [int(candidates[k][3].sum()) for k in chosen]
-        notes.append(f"{len(digits) - SEGMENT['max_digits']} more mark(s) dropped: at most {SEGMENT['max_digits']} digits are read")
-        digits = _keep_largest(digits, sizes, SEGMENT["max_digits"])
+        most = SEGMENT["max_digits"]
+        notes.append(f"{len(digits) - most} more mark(s) dropped: at most {most} digits are read")
+        digits = _keep_largest(digits, sizes, most)
     if not digits:
         notes.insert(0, "no digit found")
     return Reading(digits, "; ".join(notes) or None)

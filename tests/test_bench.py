@@ -18,12 +18,16 @@ RUN = {
     "saved_model_images_per_s": 3665,
     "tflite_images_per_s": 3423,
     "realworld_accuracy_python": {"overall": 0.94},
+    "numbers_exact_accuracy_python": {"overall": 0.955, "spaced 4": 0.975, "touching 4": 0.9},
 }
 BROWSER = {
     "model_load_ms": 212.4,
     "pointer_up_to_answer_ms": {"median": 9.8, "p95": 14.1, "samples": 45},
     "first_load_gzip_bytes": 290 * 1024,
     "realworld_accuracy": 0.9425,
+    "six_digit_pointer_up_to_answer_ms": {"median": 21.5, "p95": 27.25, "samples": 4},
+    "drawn_number_accuracy": 0.85,
+    "numbers_exact_accuracy": {"overall": 0.95, "spaced 4": 0.975, "touching 4": 0.875},
 }
 
 
@@ -45,6 +49,7 @@ def test_markdown_table_reports_every_figure():
         "machine": "x86_64, 2 cores",
         "quick": False,
         "dataset": "mnist",
+        "number_images": 400,
         "runs": {
             "seed, notebook protocol": {**RUN, "test_accuracy": 0.9855, "params": 225034},
             "default, full build": RUN,
@@ -57,5 +62,21 @@ def test_markdown_table_reports_every_figure():
     assert "| parameters | 225,034 | 105,922 |" in table
     assert "| training images / batch size / epochs run | 54,001 / 128 / 12 | 54,001 / 128 / 12 |" in table
     assert "uint8, 107 KB, 99.33% in TF.js" in table
-    assert "| wasm | 212 ms | 9.8 / 14.1 ms | 290 KB | 94.2% |" in table
+    assert "| wasm | 212 ms | 9.8 / 14.1 ms | 21.5 / 27.2 ms | 290 KB | 94.2% | 85% |" in table
+    assert "Written numbers (400 images, exact-number accuracy, full build):" in table
+    assert "| touching 4 | 90.0% | 87.5% |" in table
     assert table.startswith("Benchmarks of 2026-11-25 on x86_64, 2 cores (mnist).")
+
+
+def test_number_set_is_seeded_and_covers_lengths_layouts_and_styles(mnist):
+    from pipeline.numbers import LENGTHS, exact_accuracy, number_set
+
+    first = number_set(mnist.x_test, mnist.y_test, 40, seed=3)
+    again = number_set(mnist.x_test, mnist.y_test, 40, seed=3)
+    assert all(np.array_equal(a.rgba, b.rgba) and a.label == b.label for a, b in zip(first, again, strict=True))
+    assert {len(n.label) for n in first} == set(LENGTHS)
+    assert {n.touching for n in first} == {True, False} and {n.style for n in first} == set(STYLES)
+    for number in first:
+        assert number.rgba.dtype == np.uint8 and number.rgba.shape[2] == 4
+    scores = exact_accuracy(first[:2], [first[0].label, "0"])
+    assert scores["overall"] == 0.5

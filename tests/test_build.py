@@ -156,9 +156,13 @@ def test_predict_json_on_every_kind_of_image(quick_dist, well_predicted_digits, 
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["file"] for r in results] == paths
     for result in results:
-        assert set(result) == {"file", "digit", "confidence", "probabilities"}
+        assert set(result) == {"file", "digit", "confidence", "probabilities", "number", "digits"}
         assert len(result["probabilities"]) == 10 and sum(result["probabilities"]) == pytest.approx(1, abs=1e-4)
         assert result["confidence"] == max(result["probabilities"])
+        # One digit read: the number is that digit, and its entry repeats the top-level answer.
+        assert result["number"] == str(result["digit"])
+        [only] = result["digits"]
+        assert only["digit"] == result["digit"] and only["probabilities"] == result["probabilities"]
     correct = sum(r["digit"] == label for r, label in zip(results, expected, strict=True))
     assert correct >= len(results) - 1, [(r["file"], r["digit"]) for r in results]
 
@@ -187,6 +191,41 @@ def test_predict_text_blank_and_bad_files_in_one_batch(quick_dist, well_predicte
     done = run_pipeline("predict", str(blank), "--json", "--model", model)
     result = json.loads(done.stdout)
     assert result["digit"] is None and result["confidence"] is None and "blank" in result["reason"]
+    assert result["number"] == "" and result["digits"] == []
+
+
+def test_predict_reads_a_number(quick_dist, well_predicted_digits, tmp_path):
+    """Three spaced digits in a photo: the number, each digit's box in the source image, and plain output."""
+    from pipeline.realworld import ink_on_paper
+
+    strength = np.zeros((60, 200))
+    for k, label in enumerate((3, 1, 7)):
+        strength[2:58, 10 + 65 * k : 66 + 65 * k] = (
+            np.asarray(Image.fromarray(well_predicted_digits[label]).resize((56, 56), Image.BILINEAR)) / 255
+        )
+    path = tmp_path / "number.png"
+    Image.fromarray(ink_on_paper(strength, (100, 260), (20, 30))).save(path)
+    model = str(quick_dist / "export/tflite/model.tflite")
+
+    result = json.loads(run_pipeline("predict", str(path), "--json", "--model", model).stdout)
+    assert result["number"] == "317"
+    assert result["digit"] is None and result["confidence"] is None and result["probabilities"] is None
+    assert result["reason"].startswith("3 digits read")
+    lefts = []
+    for digit, entry in zip((3, 1, 7), result["digits"], strict=True):
+        assert entry["digit"] == digit and entry["confidence"] == max(entry["probabilities"])
+        x, y, width, height = entry["box"]
+        # Inside the digit's 56x56 cell (pasted at x = 40 + 65k, y = 22) and most of its height.
+        cell = 40 + 65 * len(lefts)
+        assert cell - 1 <= x and x + width <= cell + 57 and y >= 21 and y + height <= 22 + 57 and height > 35
+        lefts.append(x)
+    assert lefts == sorted(lefts)
+
+    done = run_pipeline("predict", str(path), "--model", model)
+    assert done.returncode == 0
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}: 317 \(confidence of each digit: 3 0\.\d+, 1 0\.\d+, 7 0\.\d+\)\n", done.stdout
+    )
 
 
 def test_predict_without_a_model(tmp_path):

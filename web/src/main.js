@@ -5,7 +5,7 @@ import { renderBench, renderModelCard } from './card.js';
 import { loadModel } from './model.js';
 import { createPad } from './pad.js';
 import { inkMap, preprocess } from './preprocess.js';
-import { readNumber } from './segment.js';
+import { groupMarks, readNumber } from './segment.js';
 import { createAnswerPanel } from './ui.js';
 import { fileToImageData, UploadError, watchUploads } from './upload.js';
 
@@ -76,6 +76,8 @@ function createApi(config, model, pad) {
     },
     /** The images the pad's digits are read from, one per digit (for tests and scripts). */
     padDigitImages: () => pad.digitImages(config.segment).digits,
+    /** segment.js's grouping of marks ({left, top, right, bottom} boxes) into digits. */
+    groupMarks: (boxes) => groupMarks(boxes, config.segment),
   };
 }
 

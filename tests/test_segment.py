@@ -1,0 +1,181 @@
+"""Finding the digits of a number: grouping marks, specks and lines, touching and broken digits."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.config import PREPROCESS, SEGMENT
+from pipeline.preprocess import ink_map, preprocess_rgba, work_shape
+from pipeline.realworld import ink_on_paper
+from pipeline.segment import Box, drop_dots, find_components, group_marks, read_number
+
+
+def box(left, top, right, bottom):
+    return Box(left, top, right, bottom)
+
+
+def test_pieces_of_one_digit_stay_together():
+    five = [box(10, 22, 40, 60), box(12, 10, 46, 15)]  # body, and the bar lifted off it
+    four = [box(60, 10, 80, 45), box(75, 10, 84, 60)]  # two strokes
+    seven = [box(100, 10, 130, 60), box(104, 33, 126, 38)]  # with a crossbar
+    groups, lines = group_marks(seven + five + four)
+    assert groups == [[2, 3], [4, 5], [0, 1]]  # left to right, whatever order the marks came in
+    assert lines == []
+
+
+def test_separate_digits_and_lines():
+    one, two = box(10, 10, 20, 60), box(40, 10, 70, 60)
+    underline = box(5, 64, 75, 68)  # under both
+    under_one = box(38, 64, 74, 67)  # under the 2 only
+    groups, lines = group_marks([one, two, underline])
+    assert groups == [[0], [1]] and lines == [2]
+    groups, lines = group_marks([one, two, under_one])
+    assert groups == [[0], [1]] and lines == [2]
+    # The same flat mark above a digit is part of it (a 5's bar, a 7's top).
+    groups, lines = group_marks([two, box(38, 2, 74, 6)])
+    assert groups == [[0, 1]] and lines == []
+
+
+def test_dots_are_not_digits():
+    assert drop_dots([box(0, 0, 20, 60), box(30, 50, 36, 56), box(50, 0, 60, 30)]) == [True, False, True]
+
+
+def test_components_are_numbered_in_raster_order():
+    mask = np.zeros((6, 8), bool)
+    mask[3:5, 0:2] = True  # starts lower but further left
+    mask[1, 5] = mask[2, 6] = True  # diagonal neighbours: one piece
+    components = find_components(mask)
+    assert components.boxes == [Box(5, 1, 7, 3), Box(0, 3, 2, 5)]
+    assert components.sizes == [2, 4]
+    assert components.labels[2, 6] == 1 and components.labels[4, 1] == 2
+
+
+def test_work_size_grows_only_for_rows_of_digits():
+    side = PREPROCESS["work_max_side"]
+    assert work_shape(400, 400) == (side, side)
+    assert work_shape(200, 400) == (side // 2, side)  # up to number_aspect nothing changes
+    assert work_shape(100, 600) == (side * 3 // 6, side * 3)  # a 6:1 row keeps its short side
+    tall, wide = work_shape(1000, 40_000)  # a panorama: capped at max_aspect
+    assert wide == round(side * PREPROCESS["max_aspect"] / PREPROCESS["number_aspect"]) and tall >= 1
+    assert max(work_shape(5000, 8000)) == side  # a 40-megapixel photo costs what a small one does
+
+
+def paper(strength: np.ndarray, margin: int = 20) -> np.ndarray:
+    height, width = strength.shape
+    return ink_on_paper(strength, (height + 2 * margin, width + 2 * margin), (margin, margin))
+
+
+def glyph(digit: np.ndarray, size: int) -> np.ndarray:
+    rows, cols = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
+    crop = Image.fromarray(digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
+    width = max(1, round(crop.width * size / crop.height))
+    return np.asarray(crop.resize((width, size), Image.BILINEAR), dtype=float) / 255
+
+
+def row(glyphs: list[np.ndarray], gap: int) -> np.ndarray:
+    """Glyphs side by side, `gap` pixels apart (negative: overlapping, touching)."""
+    height = max(g.shape[0] for g in glyphs)
+    width = sum(g.shape[1] for g in glyphs) + gap * (len(glyphs) - 1)
+    canvas, left = np.zeros((height, width)), 0
+    for g in glyphs:
+        np.maximum(
+            canvas[: g.shape[0], left : left + g.shape[1]], g, out=canvas[: g.shape[0], left : left + g.shape[1]]
+        )
+        left += g.shape[1] + gap
+    return canvas
+
+
+@pytest.fixture(scope="module")
+def classify(quick_dist):
+    from pipeline.predict import Predictor
+
+    return Predictor(quick_dist / "export/tflite/model.tflite").classify
+
+
+@pytest.fixture(scope="module")
+def clear_digits(classify, mnist):
+    """Test digits the quick model reads confidently (over 0.8) alone, by label."""
+    chosen: dict[int, np.ndarray] = {}
+    for image, label in zip(mnist.x_test[:2000], mnist.y_test[:2000], strict=True):
+        if int(label) in chosen:
+            continue
+        pixels = preprocess_rgba(paper(glyph(image, 56))).pixels
+        probabilities = classify(pixels[None])[0]
+        if probabilities.argmax() == label and probabilities.max() > 0.8:
+            chosen[int(label)] = image
+    assert len(chosen) == 10
+    return chosen
+
+
+def read(rgba: np.ndarray, classify):
+    return read_number(ink_map(rgba), classify)
+
+
+def test_a_lone_digit_reads_exactly_as_before(clear_digits, classify):
+    rgba = paper(glyph(clear_digits[4], 56))
+    reading = read(rgba, classify)
+    [only] = reading.digits
+    assert np.array_equal(only.pixels, preprocess_rgba(rgba).pixels)
+    assert reading.number == "4" and reading.reason is None
+
+
+@pytest.mark.parametrize("number", ["2026", "10", "739158"])
+def test_spaced_digits(clear_digits, classify, number):
+    strength = row([glyph(clear_digits[int(d)], 48) for d in number], gap=14)
+    reading = read(paper(strength), classify)
+    assert reading.number == number
+    lefts = [d.box[0] for d in reading.digits]
+    assert lefts == sorted(lefts)
+
+
+@pytest.mark.parametrize(("number", "gap"), [("25", -4), ("408", -4), ("25", -8)])
+def test_touching_digits_are_cut_where_the_model_reads_best(clear_digits, classify, number, gap):
+    strength = row([glyph(clear_digits[int(d)], 48) for d in number], gap=gap)
+    ink = ink_map(paper(strength))
+    assert len(find_components(ink.ink > PREPROCESS["noise_floor"] * ink.contrast).boxes) < len(number)  # they touch
+    assert read(paper(strength), classify).number == number
+
+
+def test_a_broken_zero_is_one_digit(clear_digits, classify):
+    zero = glyph(clear_digits[0], 56)
+    middle = zero.shape[1] // 2
+    zero[:, middle - 1 : middle + 1] = 0  # faint ink: the 0 falls into a left and a right half
+    strength = row([glyph(clear_digits[1], 56), zero], gap=16)
+    reading = read(paper(strength), classify)
+    assert reading.number == "10"
+
+
+def test_specks_dots_and_underlines_are_not_digits(clear_digits, classify):
+    strength = row([glyph(clear_digits[3], 48), glyph(clear_digits[7], 48)], gap=14)
+    strength = np.pad(strength, ((0, 12), (0, 0)))
+    strength[-4:-1, :] = 1.0  # an underline
+    strength[5:7, 2:4] = 1.0  # a speck
+    canvas = np.pad(strength, ((0, 0), (0, 14)))
+    canvas[40:46, -6:] = 1.0  # a full stop after the number
+    reading = read(paper(canvas), classify)
+    assert reading.number == "37"
+    assert "underline" in reading.reason and "dot" in reading.reason
+
+
+def test_a_noise_photo_reads_at_most_max_digits_with_a_reason(classify):
+    rng = np.random.default_rng(0)
+    noise = (rng.random((300, 1200)) < 0.02).astype(float)
+    blobs = np.kron(rng.random((10, 40)) < 0.3, np.ones((30, 30)))[:300, :1200]
+    reading = read(paper(np.maximum(noise, blobs * rng.random(blobs.shape))), classify)
+    assert len(reading.digits) <= SEGMENT["max_digits"]
+    assert "at most 12 digits" in reading.reason
+
+
+def test_a_ruled_page_with_a_digit(clear_digits, classify):
+    page = np.zeros((200, 300))
+    page[[10, 40, 130, 170], :] = 1.0  # rules across the whole page, the digit written between two
+    digit = glyph(clear_digits[8], 56)
+    page[55 : 55 + 56, 130 : 130 + digit.shape[1]] = digit
+    reading = read(ink_on_paper(page, (200, 300), (0, 0)), classify)
+    assert reading.number == "8"
+    assert "line(s) across the whole image" in reading.reason
+
+
+def test_blank_image_reads_nothing(classify):
+    reading = read(paper(np.zeros((40, 120))), classify)
+    assert reading.digits == [] and reading.number == "" and reading.reason.startswith("blank image")
