@@ -67,7 +67,11 @@ SEGMENT: dict[str, float | int] = {
     "wide_penalty": 3.0,
     # Cutting through a connected mark costs this much log-probability, so a wide digit (a slanted 8)
     # is not read as two when the two readings are about as likely.
-    "cut_penalty": 0.5,
+    "cut_penalty": 4.0,
+    # A digit is at least this share of the tallest mark's height: shorter pieces join a neighbour ...
+    "min_height_fraction": 0.5,
+    # ... or are left out, at this cost in log-probability.
+    "skip_penalty": 2.0,
     # At most this many neighbouring pieces make one digit.
     "max_pieces": 3,
 }

@@ -29,6 +29,7 @@ from .preprocess import InkMap, blank_reason, digit_input, round_half_up, scale_
 
 # A batch of 28x28 inputs -> their probabilities, (N, 10).
 Classify = Callable[[np.ndarray], np.ndarray]
+_LEFT_OUT = -1  # a piece the best reading leaves out
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,12 @@ def _ink_box(mask: np.ndarray) -> Box | None:
     return Box(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
 
+def _masked_crop(ink: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:
+    """The ink under the mask, cropped to its box."""
+    rows, cols = slice(box.top, box.bottom), slice(box.left, box.right)
+    return np.where(mask[rows, cols], ink[rows, cols], 0.0)
+
+
 def _to_source(box: Box, ink: InkMap) -> list[int]:
     scale_y = ink.source_shape[0] / ink.ink.shape[0]
     scale_x = ink.source_shape[1] / ink.ink.shape[1]
@@ -273,7 +280,8 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
     row = _Row(ink, components, groups)
     pieces = [piece for g in range(len(groups)) for piece in row.cuts(g)]
 
-    # Every run of up to max_pieces neighbouring pieces is a candidate digit.
+    # Every run of up to max_pieces neighbouring pieces is a candidate digit, if it is tall enough to be one.
+    shortest = SEGMENT["min_height_fraction"] * max(box.height for box in row.boxes)
     candidates: list[tuple[int, int, Box, np.ndarray]] = []
     for start in range(len(pieces)):
         for end in range(start + 1, min(len(pieces), start + SEGMENT["max_pieces"]) + 1):
@@ -282,27 +290,38 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
                 break
             mask = row.mask(run)
             box = _ink_box(mask)
-            if box is None:
-                continue
-            candidates.append((start, end, box, mask))
-    inputs = np.stack([digit_input(np.where(mask, ink.ink, 0.0)) for *_, mask in candidates])
-    probabilities = classify(inputs)
+            if box is not None and box.height >= shortest:
+                candidates.append((start, end, box, mask))
+    inputs = np.array([digit_input(_masked_crop(ink.ink, mask, box)) for *_, box, mask in candidates])
+    probabilities = classify(inputs) if candidates else np.zeros((0, 10))
 
     # Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
+    # A piece may also be left out, at a cost: the bar of a 5 too far from it, a stray mark.
     best = [0.0] + [-math.inf] * len(pieces)
-    back: list[int | None] = [None] * (len(pieces) + 1)
-    for k, (start, end, box, _) in enumerate(candidates):
-        score = best[start] + math.log(max(float(probabilities[k].max()), 1e-30)) - _shape_penalty(box)
-        if end < len(pieces) and pieces[end].group == pieces[end - 1].group:
-            score -= SEGMENT["cut_penalty"]
-        if score > best[end]:
-            best[end], back[end] = score, k
-    chosen = []
+    back: list[int] = [_LEFT_OUT] * (len(pieces) + 1)
+    k = 0
+    for start in range(len(pieces)):
+        if best[start] - SEGMENT["skip_penalty"] > best[start + 1]:
+            best[start + 1], back[start + 1] = best[start] - SEGMENT["skip_penalty"], _LEFT_OUT
+        while k < len(candidates) and candidates[k][0] == start:
+            end, box = candidates[k][1], candidates[k][2]
+            score = best[start] + math.log(max(float(probabilities[k].max()), 1e-30)) - _shape_penalty(box)
+            if end < len(pieces) and pieces[end].group == pieces[end - 1].group:
+                score -= SEGMENT["cut_penalty"]
+            if score > best[end]:
+                best[end], back[end] = score, k
+            k += 1
+    chosen, left_out = [], 0
     end = len(pieces)
-    while end > 0 and back[end] is not None:
-        chosen.append(back[end])
-        end = candidates[back[end]][0]
+    while end > 0:
+        if back[end] == _LEFT_OUT:
+            left_out, end = left_out + 1, end - 1
+        else:
+            chosen.append(back[end])
+            end = candidates[back[end]][0]
     chosen.reverse()
+    if left_out:
+        notes.append(f"{left_out} small mark(s) left out")
 
     digits = [DigitRead(_to_source(candidates[k][2], ink), inputs[k], probabilities[k]) for k in chosen]
     if len(digits) > SEGMENT["max_digits"]:

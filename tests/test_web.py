@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
+from test_segment import noise_page
 
 from pipeline.browser import draw_strokes, launch_chromium, predict_in_page, read_in_page, serve
 from pipeline.config import CONFIDENCE_THRESHOLD, SEGMENT
@@ -633,9 +634,7 @@ def test_uploaded_number_is_read_and_boxed(app_pages, reference_reading):
 
 def test_page_of_noise_reads_at_most_max_digits(app_pages):
     page = app_pages("wasm")
-    rng = np.random.default_rng(0)
-    blobs = np.kron(rng.random((10, 40)) < 0.3, np.ones((30, 30)))[:300, :1200] * rng.random((300, 1200))
-    gray = (255 - 255 * blobs).astype(np.uint8)
+    gray = (255 - 255 * noise_page(seed=1)).astype(np.uint8)
     reading = read_in_page(page, _rgba(gray))
     assert len(reading["digits"]) <= SEGMENT["max_digits"]
     assert f"at most {SEGMENT['max_digits']} digits" in reading["reason"]

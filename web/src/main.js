@@ -68,14 +68,14 @@ function createApi(config, model, pad) {
     },
     /** The digits drawn on the pad, grouped by stroke: readImage's answer, boxes in pad pixels. */
     async readPad() {
-      const { digits, notes } = pad.digitImages(config.segment);
+      const { digits, notes } = pad.digitImages(config);
       const pixels = digits.map(({ imageData }) => preprocess(imageData, config).pixels);
       const probabilities = await model.predictBatch(pixels);
       const read = digits.map(({ box }, i) => ({ box, pixels: pixels[i], probabilities: probabilities[i] }));
       return describeReading(read, notes.join('; ') || null);
     },
     /** The images the pad's digits are read from, one per digit (for tests and scripts). */
-    padDigitImages: () => pad.digitImages(config.segment).digits,
+    padDigitImages: () => pad.digitImages(config).digits,
     /** segment.js's grouping of marks ({left, top, right, bottom} boxes) into digits. */
     groupMarks: (boxes) => groupMarks(boxes, config.segment),
   };

@@ -28,7 +28,8 @@ function paintStroke(ctx, points) {
   ctx.stroke();
 }
 
-function paint(ctx, width, height, strokes, offset = { x: 0, y: 0 }) {
+// Strokes on white paper; `view` maps pad pixels onto the canvas (x' = (x - view.x) * view.scale).
+function paint(ctx, width, height, strokes, view = { x: 0, y: 0, scale: 1 }) {
   ctx.fillStyle = PAPER;
   ctx.fillRect(0, 0, width, height);
   ctx.strokeStyle = INK;
@@ -36,7 +37,7 @@ function paint(ctx, width, height, strokes, offset = { x: 0, y: 0 }) {
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
   ctx.save();
-  ctx.translate(-offset.x, -offset.y);
+  ctx.setTransform(view.scale, 0, 0, view.scale, -view.x * view.scale, -view.y * view.scale);
   for (const stroke of strokes) paintStroke(ctx, stroke);
   ctx.restore();
 }
@@ -124,7 +125,8 @@ export function createPad(canvas, overlay, onChange) {
      * The drawing as digits, left to right: {digits: [{imageData, box: [x, y, width, height]}], notes}.
      * Each digit is its strokes alone on white paper; lines under or across digits and dots are left out.
      */
-    digitImages(segmentParams) {
+    digitImages(config) {
+      const segmentParams = config.segment;
       const boxes = strokes.map(strokeBox);
       const { groups, lines } = groupMarks(boxes, segmentParams);
       const groupBoxes = groups.map((members) => members.map((m) => boxes[m]).reduce((a, b) => ({
@@ -138,11 +140,15 @@ export function createPad(canvas, overlay, onChange) {
       const digits = groups.flatMap((members, g) => {
         if (!big[g]) return [];
         const box = groupBoxes[g];
-        const side = Math.ceil(Math.max(box.right - box.left, box.bottom - box.top) * DIGIT_MARGIN);
-        const offset = { x: (box.left + box.right - side) / 2, y: (box.top + box.bottom - side) / 2 };
-        const digitCtx = new OffscreenCanvas(side, side).getContext('2d', { willReadFrequently: true });
-        paint(digitCtx, side, side, members.map((m) => strokes[m]), offset);
-        return [{ imageData: digitCtx.getImageData(0, 0, side, side), box: [box.left, box.top, box.right - box.left, box.bottom - box.top] }];
+        const side = Math.max(box.right - box.left, box.bottom - box.top) * DIGIT_MARGIN;
+        // Rendered no larger than preprocessing would shrink it to anyway: the same digit, a fraction of the work.
+        const scale = Math.min(1, config.preprocess.work_max_side / side);
+        const pixels = Math.ceil(side * scale);
+        const view = { x: (box.left + box.right - side) / 2, y: (box.top + box.bottom - side) / 2, scale };
+        const digitCtx = new OffscreenCanvas(pixels, pixels).getContext('2d', { willReadFrequently: true });
+        paint(digitCtx, pixels, pixels, members.map((m) => strokes[m]), view);
+        const imageData = digitCtx.getImageData(0, 0, pixels, pixels);
+        return [{ imageData, box: [box.left, box.top, box.right - box.left, box.bottom - box.top] }];
       });
       return { digits, notes };
     },

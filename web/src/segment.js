@@ -6,6 +6,7 @@
 // {left, top, right, bottom}, half-open, in work pixels until the end.
 import { blankReason, digitInput, roundHalfUp, scaleToPeak } from './preprocess.js';
 
+const LEFT_OUT = -1; // a piece the best reading leaves out
 const boxWidth = (b) => b.right - b.left;
 const boxHeight = (b) => b.bottom - b.top;
 const union = (a, b) => ({
@@ -178,6 +179,20 @@ function inkBox(mask, width, height) {
   return bottom < 0 ? null : { left, top, right: right + 1, bottom: bottom + 1 };
 }
 
+// The ink under the mask, cropped to its box: what digitInput needs, without copying the whole image.
+function maskedCrop(ink, mask, box) {
+  const width = boxWidth(box);
+  const height = boxHeight(box);
+  const data = new Float64Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (box.top + y) * ink.width + box.left + x;
+      if (mask[i]) data[y * width + x] = ink.data[i];
+    }
+  }
+  return { data, width, height };
+}
+
 function toSource(box, map) {
   const scaleY = map.sourceHeight / map.ink.height;
   const scaleX = map.sourceWidth / map.ink.width;
@@ -227,6 +242,8 @@ export async function readNumber(map, config, classify) {
   const row = createRow(ink, components, groups);
   const pieces = groups.flatMap((_, g) => row.cuts(g, seg));
 
+  // Every run of up to max_pieces neighbouring pieces is a candidate digit, if it is tall enough to be one.
+  const shortest = seg.min_height_fraction * Math.max(...row.boxes.map(boxHeight));
   const candidates = [];
   for (let start = 0; start < pieces.length; start++) {
     for (let end = start + 1; end <= Math.min(pieces.length, start + seg.max_pieces); end++) {
@@ -234,27 +251,45 @@ export async function readNumber(map, config, classify) {
       if (end - start > 1 && !row.closeEnough(run, seg)) break;
       const mask = row.mask(run);
       const box = inkBox(mask, ink.width, ink.height);
-      if (!box) continue;
-      candidates.push({ start, end, box, mask });
+      if (box && boxHeight(box) >= shortest) candidates.push({ start, end, box, mask });
     }
   }
-  const inputs = candidates.map(({ mask }) => digitInput({ ...ink, data: ink.data.map((v, i) => (mask[i] ? v : 0)) }, config));
+  const inputs = candidates.map(({ mask, box }) => digitInput(maskedCrop(ink, mask, box), config));
   const probabilities = await classify(inputs);
 
   // Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
+  // A piece may also be left out, at a cost: the bar of a 5 too far from it, a stray mark.
   const best = [0, ...pieces.map(() => -Infinity)];
-  const back = best.map(() => null);
-  candidates.forEach(({ start, end, box }, k) => {
-    let score = best[start] + Math.log(Math.max(Math.max(...probabilities[k]), 1e-30)) - shapePenalty(box, seg);
-    if (end < pieces.length && pieces[end].group === pieces[end - 1].group) score -= seg.cut_penalty;
-    if (score > best[end]) {
-      best[end] = score;
-      back[end] = k;
+  const back = best.map(() => LEFT_OUT);
+  let k = 0;
+  for (let start = 0; start < pieces.length; start++) {
+    if (best[start] - seg.skip_penalty > best[start + 1]) {
+      best[start + 1] = best[start] - seg.skip_penalty;
+      back[start + 1] = LEFT_OUT;
     }
-  });
+    for (; k < candidates.length && candidates[k].start === start; k++) {
+      const { end, box } = candidates[k];
+      let score = best[start] + Math.log(Math.max(Math.max(...probabilities[k]), 1e-30)) - shapePenalty(box, seg);
+      if (end < pieces.length && pieces[end].group === pieces[end - 1].group) score -= seg.cut_penalty;
+      if (score > best[end]) {
+        best[end] = score;
+        back[end] = k;
+      }
+    }
+  }
   const chosen = [];
-  for (let end = pieces.length; end > 0 && back[end] !== null; end = candidates[back[end]].start) chosen.push(back[end]);
+  let leftOut = 0;
+  for (let end = pieces.length; end > 0;) {
+    if (back[end] === LEFT_OUT) {
+      leftOut++;
+      end--;
+    } else {
+      chosen.push(back[end]);
+      end = candidates[back[end]].start;
+    }
+  }
   chosen.reverse();
+  if (leftOut) notes.push(`${leftOut} small mark(s) left out`);
 
   let digits = chosen.map((k) => ({ box: toSource(candidates[k].box, map), pixels: inputs[k], probabilities: probabilities[k] }));
   if (digits.length > seg.max_digits) {
