@@ -12,7 +12,6 @@ and `dist/bench.md`.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import tempfile
 import time
@@ -26,6 +25,7 @@ import tensorflow as tf
 from .build import run_build, write_json
 from .datasets import load_dataset
 from .export import EXPORT_PATHS
+from .machine import cpu_count, cpu_model, vector_isa
 from .numbers import WrittenNumber, exact_accuracy, number_set
 from .predict import Predictor, tflite_runner
 from .realworld import realworld_set
@@ -73,6 +73,7 @@ def python_number_accuracy(build_dir: Path, numbers: list[WrittenNumber]) -> dic
 
 
 def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> dict:
+    calibration = metrics["calibration"]
     return {
         "arch": metrics["arch"],
         "train_images": metrics["dataset"]["counts"]["train"],
@@ -81,6 +82,15 @@ def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> d
         "test_accuracy": metrics["test"]["accuracy"],
         "params": metrics["params"],
         "training_time_s": metrics["training_time_s"],
+        # Next to every time: the vector instructions it ran with (timings differ most by this).
+        "isa": vector_isa(),
+        "calibration": {
+            "temperature": calibration["temperature"],
+            "test_ece_keras_before": calibration["test_ece"]["before"],
+            "test_ece_keras": calibration["test_ece"]["after"],
+            "test_ece_web_model": calibration["test_ece"]["web_model"],
+            "confidence_threshold": metrics["confidence_threshold"]["threshold"],
+        },
         "export_bytes": {
             **metrics["export_sizes"],
             **{f"tfjs_{p}": c["bytes"] for p, c in metrics["web_model"]["candidates"].items()},
@@ -138,7 +148,8 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     print("== bench: browser", flush=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {_cpu_model()}, {_cpu_count()} cores",
+        "machine": f"{platform.machine()}, {cpu_model()}, {cpu_count()} cores, {vector_isa()}",
+        "isa": vector_isa(),
         "quick": quick,
         "dataset": data.name,
         "realworld_images": len(realworld),
@@ -151,20 +162,6 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     (out / "bench.md").write_text(table)
     print(table, flush=True)
     return report
-
-
-def _cpu_count() -> int:
-    return len(os.sched_getaffinity(0))
-
-
-def _cpu_model() -> str:
-    # Training time depends on the CPU far more than on the core count: name it, where Linux says it.
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
 
 
 def markdown_table(report: dict) -> str:
@@ -181,17 +178,22 @@ def markdown_table(report: dict) -> str:
         ("parameters", lambda r: f"{r['params']:,}"),
         ("training images / batch size / epochs run",
          lambda r: f"{r['train_images']:,} / {r['batch_size']} / {r['epochs_run']}"),
-        ("training time", lambda r: f"{r['training_time_s']:.0f} s"),
+        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['isa']})"),
         ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
             f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
         ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "
                                 f"{r['web_model']['tfjs_test_accuracy'] * 100:.2f}% in TF.js"),
         ("Python images/s (SavedModel / TFLite)",
-         lambda r: f"{r['saved_model_images_per_s']:,} / {r['tflite_images_per_s']:,}"),
+         lambda r: f"{r['saved_model_images_per_s']:,} / {r['tflite_images_per_s']:,} ({r['isa']})"),
+        ("temperature T", lambda r: f"{r['calibration']['temperature']:.3f}"),
+        ("calibration error (ECE), Keras before / after / web model in TF.js",
+         lambda r: " / ".join(f"{r['calibration'][k] * 100:.2f}%"
+                              for k in ("test_ece_keras_before", "test_ece_keras", "test_ece_web_model"))),
+        ("'not sure' below", lambda r: f"{r['calibration']['confidence_threshold'] * 100:.1f}%"),
         ("real-world images, Python", lambda r: f"{r['realworld_accuracy_python']['overall'] * 100:.1f}%"),
     ]  # fmt: skip
     lines += [f"| {name} | " + " | ".join(cell(r) for r in runs.values()) + " |" for name, cell in rows]
-    lines += ["", "Browser (headless Chromium, the default full build in dist/):", ""]
+    lines += ["", f"Browser (headless Chromium, the default full build in dist/; CPU: {report['isa']}):", ""]
     lines += [
         "| backend | model load | pointer-up to answer, median / p95 | the same, 6-digit numbers "
         "| first load (gzip, plots apart) | real-world accuracy | drawn numbers |",

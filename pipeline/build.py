@@ -1,4 +1,4 @@
-"""`build`: data -> train -> evaluate -> export -> verify -> web model -> web app, one line per step.
+"""`build`: data -> train -> calibrate -> evaluate -> export -> verify -> web model -> web app, one line per step.
 
 Everything is built in a temporary sibling of the output directory and swapped
 in only when every step succeeded, so a failed build never leaves a half-built `dist/`.
@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+import keras
 import numpy as np
 
-from . import evaluate
+from . import calibration, evaluate
 from .config import shared_config
 from .datasets import Dataset, default_dataset_name, load_dataset
 from .export import export_all
@@ -64,7 +65,7 @@ def git_commit() -> str:
 
 
 def library_versions() -> dict[str, str]:
-    packages = ("tensorflow", "keras", "tensorflowjs", "ai-edge-litert", "numpy", "pandas")
+    packages = ("tensorflow", "keras", "tensorflowjs", "ai-edge-litert", "numpy", "scipy", "pandas")
     return {"python": platform.python_version(), **{name: version(name) for name in packages}}
 
 
@@ -84,11 +85,50 @@ def _split(data: Dataset, options: BuildOptions) -> dict[str, tuple[np.ndarray, 
     }
 
 
-def _metrics(data: Dataset, splits: dict, result: TrainResult, options: BuildOptions) -> dict:
-    model = result.model
+def _calibrate(model: keras.Model, splits: dict) -> tuple[keras.Model, dict]:
+    """Fit T on validation and fold it into a copy of the model; records the uncalibrated figures."""
+    (x_val, y_val), (x_test, y_test) = splits["val"], splits["test"]
+    # One pass over both: a second call would trace the model again.
+    both = calibration.predict_logits(model, to_model_input(np.concatenate([x_val, x_test])))
+    logits = {"val": both[: len(x_val)], "test": both[len(x_val) :]}
+    temperature = calibration.fit_temperature(logits["val"], y_val)
+    before = calibration.calibrated_probabilities(logits["test"], 1.0)
+    record = {
+        "method": "temperature scaling, fitted on the validation split, folded into the softmax layer",
+        "temperature": temperature,
+        "ece_bins": calibration.ECE_BINS,
+        "val_nll": {
+            "before": calibration.negative_log_likelihood(logits["val"], y_val, 1.0),
+            "after": calibration.negative_log_likelihood(logits["val"], y_val, temperature),
+        },
+        "test_ece": {"before": calibration.expected_calibration_error(before, y_test)},
+        "test_mean_confidence": {"before": float(before.max(axis=1).mean())},
+        "test_reliability": {"before": calibration.reliability(before, y_test)},
+    }
+    return calibration.fold_temperature(model, temperature), record
+
+
+def _calibration_metrics(record: dict, probabilities: dict[str, np.ndarray], splits: dict) -> tuple[dict, dict]:
+    """The calibrated model's own figures, and the "not sure" threshold chosen on its validation probabilities."""
+    (_, y_val), (_, y_test) = splits["val"], splits["test"]
+    test = probabilities["test"]
+    record["test_ece"]["after"] = calibration.expected_calibration_error(test, y_test)
+    record["test_mean_confidence"]["after"] = float(test.max(axis=1).mean())
+    record["test_reliability"]["after"] = calibration.reliability(test, y_test)
+    threshold = calibration.choose_threshold(probabilities["val"], y_val)
+    threshold["val"] = calibration.selective_accuracy(probabilities["val"], y_val, threshold["threshold"])
+    threshold["test"] = calibration.selective_accuracy(test, y_test, threshold["threshold"])
+    return record, threshold
+
+
+def _metrics(
+    data: Dataset, splits: dict, result: TrainResult, model: keras.Model, record: dict, options: BuildOptions
+) -> dict:
+    """Scores of `model`, the calibrated copy of the trained one (the model exported)."""
     probabilities = {name: evaluate.predict_probabilities(model, images) for name, (images, _) in splits.items()}
     scores = {name: evaluate.score(probabilities[name], labels) for name, (_, labels) in splits.items()}
     matrix = evaluate.confusion_matrix(splits["test"][1], probabilities["test"].argmax(axis=1))
+    calibrated, threshold = _calibration_metrics(record, probabilities, splits)
     return {
         "dataset": {
             "name": data.name,
@@ -106,6 +146,8 @@ def _metrics(data: Dataset, splits: dict, result: TrainResult, options: BuildOpt
             "best_epoch": result.best_epoch,
         },
         **scores,
+        "calibration": calibrated,
+        "confidence_threshold": threshold,
         "per_class": evaluate.per_class_scores(matrix),
         "confusion_matrix": matrix.tolist(),
         "history": result.history,
@@ -132,7 +174,7 @@ def run_build(options: BuildOptions) -> dict:
 
 
 def _build_into(staging: Path, options: BuildOptions) -> dict:
-    steps = Steps(7 if options.web else 6)
+    steps = Steps(8 if options.web else 7)
     with steps.step("data"):
         dataset_name = options.dataset or default_dataset_name()
         if options.dataset is None and dataset_name != "mnist":
@@ -144,25 +186,43 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
     with steps.step(f"train ({options.train.arch}, up to {options.train.epochs} epochs)"):
         result = train(*splits["train"], *splits["val"], options.train, staging / "checkpoint" / "best.keras")
         print(f"  {result.epochs_run} epochs run, best on validation: epoch {result.best_epoch}", flush=True)
+    with steps.step("calibrate (temperature on validation)"):
+        model, record = _calibrate(result.model, splits)
+        nll = record["val_nll"]
+        print(f"  T = {record['temperature']:.4f}, validation NLL {nll['before']:.4f} -> {nll['after']:.4f}")
     with steps.step("evaluate"):
-        metrics = _metrics(data, splits, result, options)
+        metrics = _metrics(data, splits, result, model, record, options)
         (staging / "plots").mkdir()
         evaluate.plot_curves(result.history, staging / "plots" / "curves.png")
         evaluate.plot_confusion(np.array(metrics["confusion_matrix"]), staging / "plots" / "confusion.png")
         print(f"  test accuracy {metrics['test']['accuracy']:.4f}, loss {metrics['test']['loss']:.4f}", flush=True)
+        ece, threshold = metrics["calibration"]["test_ece"], metrics["confidence_threshold"]
+        print(
+            f"  test ECE {ece['before']:.4f} -> {ece['after']:.4f}; "
+            f"'not sure' below {threshold['threshold']:.4f} ({threshold['reason']})",
+            flush=True,
+        )
     with steps.step("export SavedModel, TFLite, TF.js"):
-        metrics["export_sizes"] = export_all(result.model, staging)
+        metrics["export_sizes"] = export_all(model, staging)
         shutil.rmtree(staging / "checkpoint")
     with steps.step("verify exports match Keras"):
         batch = to_model_input(splits["test"][0][:PARITY_BATCH])
-        metrics["parity"] = check_parity(result.model, staging, batch)
+        metrics["parity"] = check_parity(model, staging, batch)
         print("  max abs difference: " + ", ".join(f"{k} {v:.1e}" for k, v in metrics["parity"].items()), flush=True)
     with steps.step("web model precision (TF.js on the whole test set)"):
         x_test, y_test = splits["test"]
         metrics["web_model"] = choose_web_model(staging, to_model_input(x_test), y_test, metrics["test"]["accuracy"])
         metrics["export_sizes"]["web_model"] = metrics["web_model"]["bytes"]
+        metrics["calibration"]["test_ece"]["web_model"] = metrics["web_model"]["test_ece"]
         print(f"  {_describe_web_model(metrics['web_model'])}", flush=True)
-    write_json(staging / "config.json", shared_config())
+        reliability = metrics["calibration"]["test_reliability"]
+        curves = {
+            "Keras, uncalibrated": reliability["before"],
+            f"Keras, T = {metrics['calibration']['temperature']:.3f}": reliability["after"],
+            f"web model ({metrics['web_model']['precision']}) in TF.js": metrics["web_model"]["test_reliability"],
+        }
+        evaluate.plot_reliability(curves, staging / "plots" / "reliability.png")
+    write_json(staging / "config.json", shared_config(metrics["confidence_threshold"]["threshold"]))
     write_json(staging / "metrics.json", metrics)
     if options.web:
         with steps.step("web app"):
@@ -177,7 +237,10 @@ def _describe_web_model(web_model: dict) -> str:
         f"{precision} {m['bytes'] / 1024:.0f} KB {m['test_accuracy']:.4f}"
         for precision, m in web_model["candidates"].items()
     )
-    return f"{web_model['precision']} chosen, {web_model['bytes'] / 1024:.0f} KB (tried: {tried})"
+    return (
+        f"{web_model['precision']} chosen, {web_model['bytes'] / 1024:.0f} KB, test ECE {web_model['test_ece']:.4f} "
+        f"(tried: {tried})"
+    )
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

@@ -76,17 +76,30 @@ SEGMENT: dict[str, float | int] = {
     "max_pieces": 3,
 }
 
-# Below this top probability the app says it is unsure instead of answering.
-CONFIDENCE_THRESHOLD = 0.6
+# Below a threshold on the (calibrated) top probability the app says it is unsure instead of answering.
+# The build chooses it on the validation split (calibration.choose_threshold) and writes it to config.json:
+# the lowest top probability at and above which at least `target_accuracy` of the answers are right,
+# measured only over at least `min_answers` answers (fewer cannot tell 99.5% from 100%), then clamped
+# to [floor, ceiling]. Where the target is not reached, or validation is too small, the ceiling.
+CONFIDENCE_RULE: dict[str, float | int] = {
+    "target_accuracy": 0.995,
+    "min_answers": 200,
+    # A calibrated 0.6 is wrong two times in five: doubt enough to say so, whatever validation says.
+    "floor": 0.6,
+    # Never hedge on an answer that is right nine times in ten.
+    "ceiling": 0.9,
+}
+# The lowest threshold a build can choose, and what shared_config() gives without a build's choice.
+CONFIDENCE_THRESHOLD = CONFIDENCE_RULE["floor"]
 
 
-def shared_config() -> dict[str, Any]:
-    """Everything the browser needs to reproduce the Python preprocessing and labels."""
+def shared_config(confidence_threshold: float = CONFIDENCE_THRESHOLD) -> dict[str, Any]:
+    """Everything the browser needs to reproduce the Python preprocessing and labels, and when to be unsure."""
     return {
         "image_size": IMAGE_SIZE,
         "labels": list(LABELS),
         "pixel_scale": PIXEL_SCALE,
         "preprocess": dict(PREPROCESS),
         "segment": dict(SEGMENT),
-        "confidence_threshold": CONFIDENCE_THRESHOLD,
+        "confidence_threshold": confidence_threshold,
     }

@@ -73,3 +73,27 @@ def plot_confusion(matrix: np.ndarray, path: Path) -> None:
     fig.colorbar(image, ax=ax, shrink=0.8)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def plot_reliability(curves: dict[str, list[dict]], path: Path) -> None:
+    """Accuracy against mean confidence per bin (calibration.reliability), one line per model, and the diagonal."""
+    fig, ax = plt.subplots(figsize=(5.5, 5), constrained_layout=True)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfectly calibrated")
+    for name, bins in curves.items():
+        filled = [b for b in bins if b["count"]]
+        # Marker area by share of answers: the top bin holds nearly all of them and the rest a handful each.
+        total = sum(b["count"] for b in filled)
+        (line,) = ax.plot([b["confidence"] for b in filled], [b["accuracy"] for b in filled], linewidth=1, label=name)
+        ax.scatter(
+            [b["confidence"] for b in filled],
+            [b["accuracy"] for b in filled],
+            s=[max(6.0, 400 * b["count"] / total) for b in filled],
+            color=line.get_color(),
+            alpha=0.6,
+        )
+    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="mean top probability in bin", ylabel="accuracy in bin")
+    ax.set(title="Reliability on the test set (15 equal-width bins)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

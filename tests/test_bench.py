@@ -1,8 +1,11 @@
 """The benchmark's pieces that need no training: the real-world set and the report table."""
 
+from pathlib import Path
+
 import numpy as np
 
 from pipeline.bench import markdown_table
+from pipeline.machine import cpu_model, vector_isa
 from pipeline.realworld import STYLES, realworld_set
 
 RUN = {
@@ -13,6 +16,14 @@ RUN = {
     "test_accuracy": 0.9936,
     "params": 105922,
     "training_time_s": 512.3,
+    "isa": "AVX2",
+    "calibration": {
+        "temperature": 0.7321,
+        "test_ece_keras_before": 0.0871,
+        "test_ece_keras": 0.0042,
+        "test_ece_web_model": 0.0045,
+        "confidence_threshold": 0.6,
+    },
     "export_bytes": {"saved_model": 1026558, "tflite": 424692, "tfjs": 431385, "web_model": 110000},
     "web_model": {"precision": "uint8", "bytes": 110000, "tfjs_test_accuracy": 0.9933},
     "saved_model_images_per_s": 3665,
@@ -47,6 +58,7 @@ def test_markdown_table_reports_every_figure():
     report = {
         "date": "2026-11-25T05:00:00+00:00",
         "machine": "x86_64, 2 cores",
+        "isa": "AVX2",
         "quick": False,
         "dataset": "mnist",
         "number_images": 400,
@@ -62,10 +74,46 @@ def test_markdown_table_reports_every_figure():
     assert "| parameters | 225,034 | 105,922 |" in table
     assert "| training images / batch size / epochs run | 54,001 / 128 / 12 | 54,001 / 128 / 12 |" in table
     assert "uint8, 107 KB, 99.33% in TF.js" in table
+    assert "| training time | 512 s (AVX2) | 512 s (AVX2) |" in table
+    assert "| Python images/s (SavedModel / TFLite) | 3,665 / 3,423 (AVX2) |" in table
+    assert "| temperature T | 0.732 | 0.732 |" in table
+    assert "| calibration error (ECE), Keras before / after / web model in TF.js | 8.71% / 0.42% / 0.45% |" in table
+    assert "| 'not sure' below | 60.0% | 60.0% |" in table
+    assert "CPU: AVX2" in table
     assert "| wasm | 212 ms | 9.8 / 14.1 ms | 21.5 / 27.2 ms | 290 KB | 94.2% | 85% |" in table
     assert "Written numbers (400 images, exact-number accuracy, full build):" in table
     assert "| touching 4 | 90.0% | 87.5% |" in table
     assert table.startswith("Benchmarks of 2026-11-25 on x86_64, 2 cores (mnist).")
+
+
+AVX512_CPU = "processor\t: 0\nmodel name\t: AMD EPYC 9R14\nflags\t\t: fpu sse4_1 sse4_2 avx avx2 fma avx512f avx512bw\n"
+AVX2_CPU = "processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu sse4_1 sse4_2 avx avx2 fma\n"
+
+
+def test_vector_isa_is_the_widest_the_cpu_flags_name():
+    assert vector_isa(AVX512_CPU, env={}) == "AVX-512"
+    assert vector_isa(AVX2_CPU, env={}) == "AVX2"
+    assert vector_isa("flags\t: fpu sse4_1 avx\n", env={}) == "AVX"
+    # Whole flags only: a longer name that starts with "avx512" is not avx512f.
+    assert vector_isa("flags\t: avx2 avx512_fake\n", env={}) == "AVX2"
+    assert cpu_model(AVX2_CPU) == "AMD EPYC 7B13"
+
+
+def test_vector_isa_honours_onednn_cap():
+    capped = vector_isa(AVX512_CPU, env={"ONEDNN_MAX_CPU_ISA": "AVX2"})
+    assert capped == "AVX2 (ONEDNN_MAX_CPU_ISA=AVX2 on an AVX-512 CPU)"
+    assert vector_isa(AVX512_CPU, env={"ONEDNN_MAX_CPU_ISA": "avx512_core_amx"}) == "AVX-512"
+    assert vector_isa(AVX512_CPU, env={"ONEDNN_MAX_CPU_ISA": "ALL"}) == "AVX-512"
+    assert vector_isa(AVX512_CPU, env={"ONEDNN_MAX_CPU_ISA": "AVX2_VNNI"}).startswith("AVX2 (")
+    # A cap above what the CPU has changes nothing.
+    assert vector_isa(AVX2_CPU, env={"ONEDNN_MAX_CPU_ISA": "AVX512_CORE"}) == "AVX2"
+
+
+def test_vector_isa_reads_this_machines_cpuinfo(monkeypatch):
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    assert vector_isa() == vector_isa(Path("/proc/cpuinfo").read_text(), env={})
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "SSE41")
+    assert vector_isa().startswith("SSE4.1 (ONEDNN_MAX_CPU_ISA=SSE41 on an ")
 
 
 def test_number_set_is_seeded_and_covers_lengths_layouts_and_styles(mnist):

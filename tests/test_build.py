@@ -8,7 +8,8 @@ import pytest
 from conftest import run_pipeline
 from PIL import Image
 
-from pipeline.config import shared_config
+from pipeline.calibration import TEMPERATURE_BOUNDS
+from pipeline.config import CONFIDENCE_RULE, shared_config
 from pipeline.realworld import digit_on_paper, digit_on_transparent
 from pipeline.settings import QUICK
 
@@ -21,13 +22,17 @@ def test_build_writes_every_artifact(quick_dist):
         "model/model.json",
         "plots/curves.png",
         "plots/confusion.png",
+        "plots/reliability.png",
         "metrics.json",
         "config.json",
         "index.html",
     ]:
         assert (quick_dist / relative).is_file(), relative
     assert (quick_dist / "export/tflite/labels.txt").read_text().split() == [str(d) for d in range(10)]
-    assert json.loads((quick_dist / "config.json").read_text()) == json.loads(json.dumps(shared_config()))
+    # The shared constants, with the "not sure" threshold this build chose.
+    threshold = json.loads((quick_dist / "metrics.json").read_text())["confidence_threshold"]["threshold"]
+    config = json.loads((quick_dist / "config.json").read_text())
+    assert config == json.loads(json.dumps(shared_config(threshold)))
     assert not (quick_dist / "checkpoint").exists()
     assert not list(quick_dist.parent.glob(".dist.*")), "temporary build directories left behind"
 
@@ -35,13 +40,14 @@ def test_build_writes_every_artifact(quick_dist):
 def test_build_prints_a_line_per_step(quick_build):
     _, done = quick_build
     steps = [
-        "[1/7] data",
-        "[2/7] train",
-        "[3/7] evaluate",
-        "[4/7] export",
-        "[5/7] verify",
-        "[6/7] web model",
-        "[7/7] web app",
+        "[1/8] data",
+        "[2/8] train",
+        "[3/8] calibrate",
+        "[4/8] evaluate",
+        "[5/8] export",
+        "[6/8] verify",
+        "[7/8] web model",
+        "[8/8] web app",
     ]
     for step in steps:
         assert re.search(rf"^{re.escape(step)}.* done \(\d+\.\d s\)$", done.stdout, re.MULTILINE), step
@@ -91,10 +97,54 @@ def test_web_model_is_the_smallest_precision_that_keeps_the_accuracy(quick_dist)
     assert quantized == ({None} if precision == "float32" else {precision} | ({None} & quantized))
 
 
+def test_calibration_and_threshold_are_recorded(quick_dist):
+    metrics = json.loads((quick_dist / "metrics.json").read_text())
+    calibration = metrics["calibration"]
+    assert TEMPERATURE_BOUNDS[0] < calibration["temperature"] < TEMPERATURE_BOUNDS[1]
+    assert calibration["ece_bins"] == 15
+    # T minimises the validation NLL, so it can only lower it (T = 1 was a candidate).
+    assert calibration["val_nll"]["after"] <= calibration["val_nll"]["before"]
+    ece = calibration["test_ece"]
+    assert set(ece) == {"before", "after", "web_model"} and all(0 <= v <= 1 for v in ece.values())
+    # The web model is the calibrated model, quantized: its calibration error stays close to Keras'.
+    assert ece["web_model"] == metrics["web_model"]["test_ece"] == pytest.approx(ece["after"], abs=0.01)
+    for curve in (*calibration["test_reliability"].values(), metrics["web_model"]["test_reliability"]):
+        assert len(curve) == 15 and sum(b["count"] for b in curve) == 10000
+    # The scores in metrics.json are the calibrated (exported) model's: its reliability table agrees with them.
+    after = calibration["test_reliability"]["after"]
+    hits = sum(b["count"] * b["accuracy"] for b in after if b["count"])
+    assert hits / 10000 == pytest.approx(metrics["test"]["accuracy"])
+
+    chosen = metrics["confidence_threshold"]
+    assert chosen["rule"] == CONFIDENCE_RULE
+    assert CONFIDENCE_RULE["floor"] <= chosen["threshold"] <= CONFIDENCE_RULE["ceiling"]
+    if chosen["reason"] == "target":
+        assert chosen["val"]["accuracy_answered"] >= CONFIDENCE_RULE["target_accuracy"]
+    assert 0 < chosen["test"]["answered"] <= 1
+
+
 def test_exports_agree_with_keras(quick_dist):
     parity = json.loads((quick_dist / "metrics.json").read_text())["parity"]
     assert set(parity) == {"saved_model", "tflite", "tfjs"}
     assert all(0 <= difference <= 1e-5 for difference in parity.values())
+
+
+def test_exported_model_gives_the_calibrated_probabilities(quick_dist, mnist):
+    """The TFLite file on its own reproduces the calibrated figures, not the uncalibrated ones."""
+    from pipeline.calibration import expected_calibration_error
+    from pipeline.predict import tflite_runner
+    from pipeline.training import to_model_input
+
+    calibration = json.loads((quick_dist / "metrics.json").read_text())["calibration"]
+    inputs = to_model_input(mnist.x_test)
+    probabilities = tflite_runner(quick_dist / "export/tflite/model.tflite", inputs.shape)(inputs)
+    mean_confidence = float(probabilities.max(axis=1).mean())
+    assert mean_confidence == pytest.approx(calibration["test_mean_confidence"]["after"], abs=1e-5)
+    assert expected_calibration_error(probabilities, mnist.y_test) == pytest.approx(
+        calibration["test_ece"]["after"], abs=1e-4
+    )
+    if abs(np.log(calibration["temperature"])) > 0.05:
+        assert abs(mean_confidence - calibration["test_mean_confidence"]["before"]) > 1e-3
 
 
 def test_checkpoint_holds_the_best_validation_epoch(quick_dist):

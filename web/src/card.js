@@ -20,6 +20,8 @@ function element(tag, text, attributes = {}) {
   return el;
 }
 
+const pct = (x, digits = 2) => `${(x * 100).toFixed(digits)}%`;
+
 function facts(metrics) {
   const list = element('dl');
   const add = (term, value) => list.append(element('dt', term), element('dd', value));
@@ -36,6 +38,19 @@ function facts(metrics) {
     const measured = web.candidates?.[web.precision]?.test_accuracy;
     const accuracy = typeof measured === 'number' ? `, ${(measured * 100).toFixed(2)}% test accuracy in TF.js` : '';
     add('This page’s model', `${web.precision} weights, ${formatBytes(web.bytes)}${accuracy}`);
+  }
+  const calibration = metrics.calibration;
+  const ece = calibration?.test_ece;
+  if (typeof calibration?.temperature === 'number' && typeof ece?.before === 'number' && typeof ece?.after === 'number') {
+    const web = typeof ece.web_model === 'number' ? `, ${pct(ece.web_model)} for this page’s model in TF.js` : '';
+    add('Calibration', `temperature ${calibration.temperature.toFixed(3)} (fitted on validation); expected calibration `
+      + `error on the test set ${pct(ece.before)} before, ${pct(ece.after)} after${web}`);
+  }
+  const unsure = metrics.confidence_threshold;
+  if (typeof unsure?.threshold === 'number') {
+    const answered = unsure.test?.answered;
+    const share = typeof answered === 'number' ? `; ${pct(answered, 1)} of test digits are above it` : '';
+    add('“Not sure” below', `${pct(unsure.threshold, 1)} (chosen on validation)${share}`);
   }
   for (const [format, bytes] of Object.entries(metrics.export_sizes ?? {})) {
     if (typeof bytes === 'number') add(`Size (${format})`, formatBytes(bytes));
@@ -85,8 +100,6 @@ function table(caption, header, rows) {
   return el;
 }
 
-const pct = (x, digits = 2) => `${(x * 100).toFixed(digits)}%`;
-
 /** The tables of `invoke bench` (dist/bench.json), when the site was benchmarked. */
 export function renderBench(container, bench) {
   const runs = Object.entries(bench.runs ?? {});
@@ -95,10 +108,14 @@ export function renderBench(container, bench) {
   const section = element('section', undefined, { 'aria-labelledby': 'bench-heading' });
   section.append(element('h3', 'Benchmarks', { id: 'bench-heading' }));
   section.append(element('p', `Measured ${bench.date?.slice(0, 10) ?? ''} on ${bench.machine ?? 'the build machine'}.`));
-  section.append(table('Training and export', ['', 'test accuracy', 'parameters', 'web model', 'training', 'real-world images'],
+  // Benchmarks from before calibration have no ECE or ISA: leave those cells empty.
+  const ece = (c) => (c ? `${pct(c.test_ece_keras)} / ${pct(c.test_ece_web_model)}` : '');
+  const isa = (r) => (r.isa ? ` (${r.isa})` : '');
+  section.append(table('Training and export', ['', 'test accuracy', 'parameters', 'web model', 'training', 'real-world images',
+    'calibration error (Keras / web model)'],
     runs.map(([name, r]) => [name, pct(r.test_accuracy), r.params.toLocaleString('en'),
-      `${r.web_model.precision}, ${formatBytes(r.web_model.bytes)}`, `${Math.round(r.training_time_s)} s`,
-      pct(r.realworld_accuracy_python.overall, 1)])));
+      `${r.web_model.precision}, ${formatBytes(r.web_model.bytes)}`, `${Math.round(r.training_time_s)} s${isa(r)}`,
+      pct(r.realworld_accuracy_python.overall, 1), ece(r.calibration)])));
   if (browser.length) {
     section.append(table('In this browser’s engine (headless Chromium)', ['backend', 'model load', 'pen-up to answer (median / p95)', 'first load (gzip)'],
       browser.map(([name, b]) => [name, `${Math.round(b.model_load_ms)} ms`,
@@ -113,6 +130,7 @@ export function renderModelCard(container, metrics, labels) {
     confusionTable(metrics.confusion_matrix, labels),
     figure('plots/curves.png', 'Training and validation curves'),
     figure('plots/confusion.png', 'Confusion matrix plot'),
+    figure('plots/reliability.png', 'Reliability diagram: accuracy against confidence on the test set'),
   ];
   const downloads = element('ul', undefined, { class: 'downloads' });
   for (const [href, label, sizeKey] of DOWNLOADS) {
