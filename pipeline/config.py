@@ -63,11 +63,11 @@ SEGMENT: dict[str, float | int] = {
     "cut_spacing": 0.3,
     # A digit is rarely wider than tall: readings with wider pieces lose this much log-probability
     # per unit of aspect ratio past `wide_aspect`.
-    "wide_aspect": 0.9,
+    "wide_aspect": 1.1,
     "wide_penalty": 3.0,
     # Cutting through a connected mark costs this much log-probability, so a wide digit (a slanted 8)
     # is not read as two when the two readings are about as likely.
-    "cut_penalty": 4.0,
+    "cut_penalty": 2.0,
     # A digit is at least this share of the tallest mark's height: shorter pieces join a neighbour ...
     "min_height_fraction": 0.5,
     # ... or are left out, at this cost in log-probability.

@@ -51,10 +51,10 @@ def compose(digits: list[np.ndarray], touching: bool, rng: np.random.Generator) 
         height = max(8, round(base * rng.uniform(0.85, 1.15)))
         glyphs.append(_slanted(digit, height, slant))
         tops.append(round(base * rng.uniform(-0.1, 0.1)) - (height - base) // 2)
-    # Spaced digits leave a gap of a tenth to half a digit's height; touching ones overlap by a few pixels.
+    # Spaced digits leave a gap of a tenth to half a digit's height; touching ones overlap by a tenth to a
+    # fifth of it, so that their strokes run into each other.
     gaps = [
-        -int(rng.integers(1, max(2, base // 12) + 1)) if touching else round(base * rng.uniform(0.1, 0.5))
-        for _ in digits[1:]
+        -round(base * rng.uniform(0.1, 0.2)) if touching else round(base * rng.uniform(0.1, 0.5)) for _ in digits[1:]
     ]
     lefts = [0]
     for glyph, gap in zip(glyphs, gaps, strict=False):
