@@ -18,6 +18,13 @@ def run_pipeline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Marked by what they use rather than by hand, so `-m "not browser"` can never run a browser test by mistake.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def mnist():
     return load_mnist()
