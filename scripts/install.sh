@@ -28,6 +28,7 @@ fi
 venv=${VENV:-.venv}
 "$python" -m venv "$venv"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
-"${pip[@]}" install -q --require-hashes -r "$lock"
+# --no-compile: byte-compiling all of TensorFlow and JAX takes minutes; Python compiles what it imports, once.
+"${pip[@]}" install -q --no-compile --require-hashes -r "$lock"
 "${pip[@]}" install -q --no-deps -e .
 echo "install.sh: $venv has Python ${version:0:1}.${version:1} with $lock"
