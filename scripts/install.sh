@@ -21,7 +21,7 @@ fi
 version=$("$python" -c 'import sys; print(f"{sys.version_info[0]}{sys.version_info[1]}")')
 lock=requirements/py$version.txt
 if [ ! -f "$lock" ]; then
-    echo "install.sh: $python is Python ${version:0:1}.${version:1}; the locks cover $(ls requirements)" >&2
+    echo "install.sh: $python is Python ${version:0:1}.${version:1}; the locks cover $(cd requirements && echo py3*.txt)" >&2
     exit 1
 fi
 
