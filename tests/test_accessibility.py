@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_web import (  # noqa: F401 (browser and site: the session's Chromium and server, fixtures)
+from test_web import (  # noqa: F401 (site: the session's server, a fixture)
     LOAD_TIMEOUT_MS,
     STROKES,
     _encode,
-    browser,
     open_app,
     parity_images,
     settle,
@@ -51,7 +50,7 @@ def blocking(results: dict) -> list[str]:
 
 
 @pytest.fixture(params=list(SCREENS))
-def axe_context(browser, request):  # noqa: F811
+def axe_context(browser, request):
     # The page's CSP forbids scripts it did not ship, axe-core among them.
     context = browser.new_context(bypass_csp=True, service_workers="block", **SCREENS[request.param])
     yield context

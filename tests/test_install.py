@@ -13,11 +13,10 @@ from urllib.parse import urljoin
 
 import pytest
 from PIL import Image
-from test_web import (  # noqa: F401 (browser: the session's Chromium, a fixture)
+from test_web import (
     LOAD_TIMEOUT_MS,
     STROKES,
     WAIT_FOR_SW_CONTROL_JS,
-    browser,
     settle,
 )
 
@@ -62,7 +61,7 @@ def corners_opaque(image: Image.Image) -> bool:
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
-def test_manifest_is_valid_and_linked(browser, quick_dist: Path, prefix):  # noqa: F811
+def test_manifest_is_valid_and_linked(browser, quick_dist: Path, prefix):
     with serve(quick_dist, prefix) as url:
         context = browser.new_context(service_workers="block")
         page = open_ready(context, url)
@@ -81,7 +80,7 @@ def test_manifest_is_valid_and_linked(browser, quick_dist: Path, prefix):  # noq
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
-def test_icons_load_with_their_declared_sizes(browser, quick_dist: Path, prefix):  # noqa: F811
+def test_icons_load_with_their_declared_sizes(browser, quick_dist: Path, prefix):
     with serve(quick_dist, prefix) as url:
         context = browser.new_context(service_workers="block")
         page = open_ready(context, url)
@@ -114,7 +113,7 @@ def test_icons_load_with_their_declared_sizes(browser, quick_dist: Path, prefix)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_theme_color_matches_the_page(browser, quick_dist: Path, scheme):  # noqa: F811
+def test_theme_color_matches_the_page(browser, quick_dist: Path, scheme):
     with serve(quick_dist) as url:
         context = browser.new_context(service_workers="block", color_scheme=scheme)
         page = open_ready(context, url)
@@ -134,7 +133,7 @@ def test_service_worker_precaches_manifest_and_icons(quick_dist: Path):
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
-def test_start_url_opens_offline(browser, quick_dist: Path, prefix):  # noqa: F811
+def test_start_url_opens_offline(browser, quick_dist: Path, prefix):
     """Installed, the app opens at start_url: after one visit that must work with no network at all."""
     with serve(quick_dist, prefix) as url:
         context = browser.new_context()

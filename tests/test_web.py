@@ -18,9 +18,9 @@ from urllib.parse import urlencode, urlparse
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from pipeline.browser import draw_strokes, launch_chromium, predict_in_page, serve
+from pipeline.browser import draw_strokes, predict_in_page, serve
 from pipeline.config import CONFIDENCE_THRESHOLD
 from pipeline.preprocess import preprocess_rgba
 
@@ -96,14 +96,6 @@ def reference(quick_dist: Path):
 
 
 # --- browser side ------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        instance = launch_chromium(playwright)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="session")
