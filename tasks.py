@@ -79,7 +79,7 @@ def lint(c):
 )
 def test(c, k=None, m=None):
     """Lint, then the whole test suite (pytest, Playwright in Chromium)."""
-    flags = _flags(k=repr(k) if k else None, m=repr(m) if m else None)
+    flags = _flags(k=repr(k) if k else None) + (f" -m {m!r}" if m else "")  # pytest has no --m
     c.run(f"{PYTHON} -m pytest {flags}", pty=sys.stdout.isatty())
 
 
