@@ -1,4 +1,4 @@
-"""Invoke tasks: thin wrappers around `python -m pipeline` and the test tools."""
+"""Invoke tasks: thin wrappers around `python -m pipeline`, the test tools and the lock resolver."""
 
 from __future__ import annotations
 
@@ -75,7 +75,30 @@ def lint(c):
     c.run(f"{PYTHON} -m ruff format --check .")
 
 
-@task(pre=[lint], help={"k": "only tests matching this pytest -k expression"})
-def test(c, k=None):
+@task(
+    pre=[lint],
+    help={
+        "k": "only tests matching this pytest -k expression",
+        "m": "only tests matching this marker expression, e.g. 'not browser' (no Chromium needed)",
+    },
+)
+def test(c, k=None, m=None):
     """Lint, then the whole test suite (pytest, Playwright in Chromium)."""
-    c.run(f"{PYTHON} -m pytest {_flags(k=repr(k) if k else None)}", pty=sys.stdout.isatty())
+    flags = _flags(k=repr(k) if k else None) + (f" -m {m!r}" if m else "")  # pytest has no --m
+    c.run(f"{PYTHON} -m pytest {flags}", pty=sys.stdout.isatty())
+
+
+# The Pythons with a lock in requirements/ (scripts/install.sh installs from them).
+LOCKED_PYTHONS = ("3.11", "3.12")
+
+
+@task(help={"upgrade": "move every pin to the newest release pyproject.toml allows (default: keep pins that fit)"})
+def lock(c, upgrade=False):
+    """Re-resolve requirements/py3XX.txt: pyproject.toml's dependencies and dev extras, pinned with hashes."""
+    for version in LOCKED_PYTHONS:
+        out = f"requirements/py{version.replace('.', '')}.txt"
+        c.run(
+            f"{PYTHON} -m uv pip compile pyproject.toml --extra dev --generate-hashes --quiet"
+            f" --python-version {version} --python-platform x86_64-manylinux_2_28 -c requirements/constraints.txt"
+            f" --custom-compile-command 'invoke lock' -o {out} {_flags(upgrade=upgrade)}"
+        )

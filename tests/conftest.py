@@ -1,4 +1,4 @@
-"""Shared fixtures: one quick end-to-end build per test session, and generated images."""
+"""Shared fixtures: one quick end-to-end build and one Chromium per test session, and generated images."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
+from pipeline.browser import launch_chromium
 from pipeline.datasets import load_mnist
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +18,22 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_pipeline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """`python -m pipeline ARGS` as a user runs it; never raises on a non-zero exit."""
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Marked by what they use rather than by hand, so `-m "not browser"` can never run a browser test by mistake.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's one Chromium: a second sync Playwright cannot start while one runs."""
+    with sync_playwright() as playwright:
+        instance = launch_chromium(playwright)
+        yield instance
+        instance.close()
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,10 @@ from urllib.parse import urlencode, urlparse
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 from test_segment import noise_page
 
-from pipeline.browser import draw_strokes, launch_chromium, predict_in_page, read_in_page, serve
+from pipeline.browser import draw_strokes, predict_in_page, read_in_page, serve
 from pipeline.config import CONFIDENCE_THRESHOLD, SEGMENT
 from pipeline.numbers import number_set
 from pipeline.preprocess import ink_map, preprocess_rgba
@@ -130,14 +130,6 @@ def number_images() -> dict[str, np.ndarray]:
 
 
 # --- browser side ------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        instance = launch_chromium(playwright)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="session")

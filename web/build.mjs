@@ -1,6 +1,7 @@
-// Builds the static site into --out DIR: bundle, page shell, WASM binaries and
-// a service worker whose precache list is whatever DIR then holds. The Python
-// build runs this last, after it has written the model, config and metrics.
+// Builds the static site into --out DIR: bundle, page shell, WASM binaries, web
+// manifest and icons (web/pwa.mjs), and a service worker whose precache list is
+// whatever DIR then holds. The Python build runs this last, after it has
+// written the model, config and metrics.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { unsupportedOps } from './kernels.mjs';
+import { writePwaFiles } from './pwa.mjs';
 import { BACKEND_ORDER } from './src/backends/order.js';
 import { tfjsSlim } from './tfjs_slim.mjs';
 
@@ -104,6 +106,7 @@ async function build(out, analyze) {
   for (const name of listFiles(join(WEB, 'static'))) copyFileSync(join(WEB, 'static', name), join(out, name));
   writePage(out, preloadLinks(bundle.metafile, root, out, modelFiles));
   for (const name of WASM_FILES) copyFileSync(join(WASM_DIR, name), join(out, name));
+  writePwaFiles(out);
 
   const precache = listFiles(out).filter(
     (path) => !NOT_PRECACHED.has(path) && !NOT_PRECACHED_DIRS.some((dir) => path.startsWith(`${dir}/`)),

@@ -58,9 +58,12 @@ function facts(metrics) {
   return list.children.length ? list : null;
 }
 
+// The tables scroll sideways on narrow screens (app.css); tabindex lets keyboard users scroll them too.
+const SCROLLABLE = { tabindex: '0' };
+
 function confusionTable(matrix, labels) {
   if (!Array.isArray(matrix) || matrix.length !== labels.length) return null;
-  const table = element('table', undefined, { class: 'confusion' });
+  const table = element('table', undefined, { class: 'confusion', ...SCROLLABLE });
   table.append(element('caption', 'Confusion matrix on the test set (rows: true digit, columns: predicted)'));
   const head = element('tr');
   head.append(element('th', 'true \\ predicted', { scope: 'col' }), ...labels.map((l) => element('th', l, { scope: 'col' })));
@@ -87,7 +90,7 @@ function figure(src, caption) {
 }
 
 function table(caption, header, rows) {
-  const el = element('table', undefined, { class: 'bench' });
+  const el = element('table', undefined, { class: 'bench', ...SCROLLABLE });
   el.append(element('caption', caption));
   const head = element('tr');
   head.append(...header.map((h) => element('th', h, { scope: 'col' })));

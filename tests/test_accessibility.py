@@ -1,0 +1,134 @@
+"""Accessibility: axe-core finds no serious or critical problem in any state of the page, and the keyboard
+reaches every feature, uploads included (someone who cannot draw can still get a prediction).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_web import (  # noqa: F401 (site: the session's server, a fixture)
+    LOAD_TIMEOUT_MS,
+    STROKES,
+    _encode,
+    open_app,
+    parity_images,
+    settle,
+    site,
+    upload,
+)
+
+from pipeline.browser import draw_strokes, predict_in_page
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+# A phone in the light scheme and a desktop in the dark one: narrow layouts and both palettes get checked.
+SCREENS = {
+    "phone-light": {"viewport": {"width": 360, "height": 740}, "color_scheme": "light"},
+    "desktop-dark": {"viewport": {"width": 1280, "height": 720}, "color_scheme": "dark"},
+}
+FOCUSED_JS = """() => {
+  const el = document.activeElement;
+  return el.dataset.testid || (el.closest('#model-card') ? 'model-card' : el.tagName.toLowerCase());
+}"""
+
+
+def axe(page) -> dict:
+    """axe-core's results for the page as it is now (the page must allow the injected script)."""
+    if not page.evaluate("() => 'axe' in window"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+
+
+def blocking(results: dict) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
+        for v in results["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+@pytest.fixture(params=list(SCREENS))
+def axe_context(browser, request):
+    # The page's CSP forbids scripts it did not ship, axe-core among them.
+    context = browser.new_context(bypass_csp=True, service_workers="block", **SCREENS[request.param])
+    yield context
+    context.close()
+
+
+def test_axe_catches_a_serious_problem(axe_context, site):  # noqa: F811
+    """The check itself works: an image without a text alternative is reported."""
+    page = open_app(axe_context, site, "cpu")
+    assert blocking(axe(page)) == []
+    page.evaluate("() => document.querySelector('main').append(document.createElement('img'))")
+    assert any(line.startswith("image-alt (critical)") for line in blocking(axe(page)))
+
+
+def test_no_serious_problems_while_used(axe_context, site):  # noqa: F811
+    page = open_app(axe_context, site, "cpu")
+    page.locator("#model-card-body table").first.wait_for()
+    assert blocking(axe(page)) == [], "loaded"
+    draw_strokes(page, STROKES["seven"])
+    assert settle(page) != ""
+    assert blocking(axe(page)) == [], "after drawing"
+    upload(page, "digit.png", "image/png", _encode(parity_images()["dark_on_light"], "PNG"))
+    assert settle(page) != ""
+    assert blocking(axe(page)) == [], "after an upload"
+    upload(page, "notes.txt", "text/plain", b"not an image")
+    page.wait_for_selector("#answer[data-state=error]", state="attached")
+    assert blocking(axe(page)) == [], "after a failed upload"
+
+
+def test_no_serious_problems_without_a_model(axe_context, site):  # noqa: F811
+    page = axe_context.new_page()
+    page.goto(site + "?model=missing/model.json")
+    page.wait_for_selector("html[data-model=error]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    page.locator("#model-card-body table").first.wait_for()
+    assert page.locator("#model-status").is_visible()
+    assert blocking(axe(page)) == []
+
+
+def tab_through(page, presses: int = 40) -> list[str]:
+    """What each Tab press focuses, from the top of the page."""
+    page.evaluate("() => document.activeElement.blur()")
+    reached = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(FOCUSED_JS))
+    return reached
+
+
+def test_tab_order_reaches_every_feature(browser, site):  # noqa: F811
+    context = browser.new_context(service_workers="block")
+    page = open_app(context, site, "cpu")
+    page.locator("#model-card-body table").first.wait_for()
+    reached = tab_through(page)
+    context.close()
+    controls = ["undo", "clear", "upload", "model-card"]
+    assert set(controls) <= set(reached), reached
+    # In reading order: the controls under the pad, then the model card (its table scrolls, its links download).
+    assert [reached.index(name) for name in controls] == sorted(reached.index(name) for name in controls)
+
+
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_upload_with_the_keyboard_alone(browser, site, key):  # noqa: F811
+    context = browser.new_context(service_workers="block")
+    page = open_app(context, site, "cpu")
+    # Playwright turns on file-chooser interception when a listener is added, without waiting for it:
+    # one added only around the key press can miss the dialog.
+    page.on("filechooser", lambda _: None)
+    page.evaluate("() => document.activeElement.blur()")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_JS) == "upload":
+            break
+    else:
+        pytest.fail("Tab never reached the upload control")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press(key)
+    rgba = parity_images()["dark_on_light"]
+    chooser.value.set_files(files=[{"name": "digit.png", "mimeType": "image/png", "buffer": _encode(rgba, "PNG")}])
+    assert settle(page) == str(predict_in_page(page, rgba)["digit"])
+    assert page.text_content('[data-testid="confidence"]').endswith("% confident")
+    context.close()
