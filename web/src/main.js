@@ -50,6 +50,7 @@ function describeReading(digits, reason) {
 }
 
 function createApi(config, model, pad) {
+  const padReadings = new Map(); // digit key (pad.digitImages) -> {pixels, probabilities}
   return {
     preprocess: (imageData) => preprocess(imageData, config).pixels,
     predict: (pixels) => model.predict(pixels),
@@ -66,16 +67,24 @@ function createApi(config, model, pad) {
       const { digits, reason } = await readNumber(inkMap(imageData, config), config, model.predictBatch);
       return describeReading(digits, reason);
     },
-    /** The digits drawn on the pad, grouped by stroke: readImage's answer, boxes in pad pixels. */
+    /**
+     * The digits drawn on the pad, grouped by stroke: readImage's answer, boxes in pad pixels. A digit whose
+     * strokes did not change since the last reading is not read again, so lifting the pen after the sixth
+     * digit costs about what a lone digit does.
+     */
     async readPad() {
       const { digits, notes } = pad.digitImages(config);
-      const pixels = digits.map(({ imageData }) => preprocess(imageData, config).pixels);
+      const fresh = digits.filter(({ key }) => !padReadings.has(key));
+      const pixels = fresh.map(({ image }) => preprocess(image(), config).pixels);
       const probabilities = await model.predictBatch(pixels);
-      const read = digits.map(({ box }, i) => ({ box, pixels: pixels[i], probabilities: probabilities[i] }));
+      fresh.forEach(({ key }, i) => padReadings.set(key, { pixels: pixels[i], probabilities: probabilities[i] }));
+      const keys = new Set(digits.map(({ key }) => key));
+      for (const key of padReadings.keys()) if (!keys.has(key)) padReadings.delete(key);
+      const read = digits.map(({ box, key }) => ({ box, ...padReadings.get(key) }));
       return describeReading(read, notes.join('; ') || null);
     },
     /** The images the pad's digits are read from, one per digit (for tests and scripts). */
-    padDigitImages: () => pad.digitImages(config).digits,
+    padDigitImages: () => pad.digitImages(config).digits.map(({ box, image }) => ({ box, imageData: image() })),
     /** segment.js's grouping of marks ({left, top, right, bottom} boxes) into digits. */
     groupMarks: (boxes) => groupMarks(boxes, config.segment),
   };

@@ -57,6 +57,8 @@ export function createPad(canvas, overlay, onChange) {
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const overlayCtx = overlay.getContext('2d');
   const strokes = [];
+  const strokeIds = []; // one per stroke, never reused
+  let nextStrokeId = 0;
   let active = null; // stroke being drawn, with the pointer that draws it
   let picture = null; // an uploaded image shown instead of strokes, with where it sits
   let width = HEIGHT;
@@ -98,6 +100,7 @@ export function createPad(canvas, overlay, onChange) {
     picture = null;
     active = { id: event.pointerId, points: [toCanvas(event)] };
     strokes.push(active.points);
+    strokeIds.push(nextStrokeId++);
     redraw();
     onChange({ final: false });
   });
@@ -122,8 +125,9 @@ export function createPad(canvas, overlay, onChange) {
     isEmpty: () => strokes.length === 0,
     imageData: () => ctx.getImageData(0, 0, width, HEIGHT),
     /**
-     * The drawing as digits, left to right: {digits: [{imageData, box: [x, y, width, height]}], notes}.
-     * Each digit is its strokes alone on white paper; lines under or across digits and dots are left out.
+     * The drawing as digits, left to right: {digits: [{key, box: [x, y, width, height], image()}], notes}.
+     * Each digit's image() is its strokes alone on white paper; lines under or across digits and dots are
+     * left out. `key` changes exactly when the digit's strokes do, so its reading can be kept until then.
      */
     digitImages(config) {
       const segmentParams = config.segment;
@@ -145,16 +149,21 @@ export function createPad(canvas, overlay, onChange) {
         const scale = Math.min(1, config.preprocess.work_max_side / side);
         const pixels = Math.ceil(side * scale);
         const view = { x: (box.left + box.right - side) / 2, y: (box.top + box.bottom - side) / 2, scale };
-        const digitCtx = new OffscreenCanvas(pixels, pixels).getContext('2d', { willReadFrequently: true });
-        paint(digitCtx, pixels, pixels, members.map((m) => strokes[m]), view);
-        const imageData = digitCtx.getImageData(0, 0, pixels, pixels);
-        return [{ imageData, box: [box.left, box.top, box.right - box.left, box.bottom - box.top] }];
+        const image = () => {
+          const digitCtx = new OffscreenCanvas(pixels, pixels).getContext('2d', { willReadFrequently: true });
+          paint(digitCtx, pixels, pixels, members.map((m) => strokes[m]), view);
+          return digitCtx.getImageData(0, 0, pixels, pixels);
+        };
+        // A finished stroke never changes and a stroke being drawn only grows: ids and lengths say it all.
+        const key = members.map((m) => `${strokeIds[m]}:${strokes[m].length}`).join(',');
+        return [{ key, image, box: [box.left, box.top, box.right - box.left, box.bottom - box.top] }];
       });
       return { digits, notes };
     },
     /** Shows an uploaded image on the pad (the strokes are cleared); returns how its pixels map onto the pad. */
     showImage(image) {
       strokes.length = 0;
+      strokeIds.length = 0;
       active = null;
       const scale = Math.min(width / image.width, HEIGHT / image.height);
       picture = { image, scale, x: (width - image.width * scale) / 2, y: (HEIGHT - image.height * scale) / 2 };
@@ -174,6 +183,7 @@ export function createPad(canvas, overlay, onChange) {
     },
     clear() {
       strokes.length = 0;
+      strokeIds.length = 0;
       active = null;
       picture = null;
       redraw();
@@ -183,6 +193,7 @@ export function createPad(canvas, overlay, onChange) {
       if (active) active = null;
       picture = null;
       strokes.pop();
+      strokeIds.pop();
       redraw();
       onChange({ final: true });
     },
