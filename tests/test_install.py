@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -47,6 +49,18 @@ def fetch(page, url: str) -> tuple[bytes, str]:
     return response.body(), response.headers["content-type"].split(";")[0]
 
 
+@contextmanager
+def app_with_manifest(browser, site: Path, prefix: str) -> Iterator[tuple[str, object, object, str, dict]]:
+    """The app served at `prefix`, ready, in a context of its own: (url, context, page, manifest URL, manifest)."""
+    with serve(site, prefix) as url:
+        context = browser.new_context(service_workers="block")
+        try:
+            page = open_ready(context, url)
+            yield url, context, page, *linked_manifest(page)
+        finally:
+            context.close()
+
+
 def linked_manifest(page) -> tuple[str, dict]:
     url = page.eval_on_selector("link[rel=manifest]", "link => link.href")
     body, content_type = fetch(page, url)
@@ -62,10 +76,7 @@ def corners_opaque(image: Image.Image) -> bool:
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_manifest_is_valid_and_linked(browser, quick_dist: Path, prefix):
-    with serve(quick_dist, prefix) as url:
-        context = browser.new_context(service_workers="block")
-        page = open_ready(context, url)
-        manifest_url, manifest = linked_manifest(page)
+    with app_with_manifest(browser, quick_dist, prefix) as (url, context, page, manifest_url, manifest):
         assert manifest_url == url + "manifest.webmanifest"
         # Chromium's own parser: no errors, and the same URL.
         chromium = context.new_cdp_session(page).send("Page.getAppManifest")
@@ -76,15 +87,11 @@ def test_manifest_is_valid_and_linked(browser, quick_dist: Path, prefix):
         # Relative to the manifest, so the app is the site wherever it is hosted.
         assert urljoin(manifest_url, manifest["start_url"]) == url
         assert urljoin(manifest_url, manifest["scope"]) == url
-        context.close()
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_icons_load_with_their_declared_sizes(browser, quick_dist: Path, prefix):
-    with serve(quick_dist, prefix) as url:
-        context = browser.new_context(service_workers="block")
-        page = open_ready(context, url)
-        manifest_url, manifest = linked_manifest(page)
+    with app_with_manifest(browser, quick_dist, prefix) as (url, context, page, manifest_url, manifest):
         declared = set()
         for icon in manifest["icons"]:
             body, content_type = fetch(page, urljoin(manifest_url, icon["src"]))
@@ -109,7 +116,6 @@ def test_icons_load_with_their_declared_sizes(browser, quick_dist: Path, prefix)
             if link["rel"] == "apple-touch-icon":  # iOS fills transparent corners with black
                 image = Image.open(io.BytesIO(body))
                 assert content_type == "image/png" and image.size == (180, 180) and corners_opaque(image)
-        context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
