@@ -45,10 +45,17 @@ def train(c, dataset=None, arch=None, epochs=None, per_class=None, seed=None, qu
     c.run(f"{PYTHON} -m pipeline train {flags}", pty=sys.stdout.isatty())
 
 
-@task(iterable=["image"], help={"image": "an image file (repeat for several)", "json": "one JSON object per line"})
-def predict(c, image, json=False):
-    """Predict the digit in image files with the exported model."""
-    c.run(f"{PYTHON} -m pipeline predict {' '.join(image)} {_flags(json=json)}")
+@task(
+    iterable=["image"],
+    help={
+        "image": "an image file (repeat for several)",
+        "json": "one JSON object per line",
+        "examples": "personal examples exported from the page (JSON)",
+    },
+)
+def predict(c, image, json=False, examples=None):
+    """Read the digits in image files with the exported model."""
+    c.run(f"{PYTHON} -m pipeline predict {' '.join(image)} {_flags(json=json, examples=examples)}")
 
 
 @task(

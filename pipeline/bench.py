@@ -27,10 +27,12 @@ from .datasets import load_dataset
 from .export import EXPORT_PATHS
 from .machine import cpu_count, cpu_model, vector_isa
 from .numbers import WrittenNumber, exact_accuracy, number_set
+from .personal import personalize
 from .predict import Predictor, tflite_runner
 from .realworld import realworld_set
 from .settings import QUICK, BuildOptions, TrainSettings
 from .training import to_model_input
+from .writers import WRITERS, teach_writer
 
 NOTEBOOK = {"per_class": 1000, "epochs": 20}  # the protocol of the notebook we grew from
 NOTEBOOK_BATCH_SIZE = 128
@@ -57,9 +59,8 @@ def python_throughput(build_dir: Path, inputs: np.ndarray) -> dict[str, float]:
     }
 
 
-def python_realworld_accuracy(build_dir: Path, realworld: list[tuple[str, np.ndarray, int]]) -> dict[str, float]:
+def python_realworld_accuracy(predictor: Predictor, realworld: list[tuple[str, np.ndarray, int]]) -> dict[str, float]:
     """Accuracy per style and overall: the image must read as exactly its one digit (what `predict` does)."""
-    predictor = Predictor(build_dir / EXPORT_PATHS["tflite"])
     hits: dict[str, list[bool]] = {}
     for style, rgba, label in realworld:
         hits.setdefault(style, []).append(predictor.read(rgba).number == str(label))
@@ -67,9 +68,26 @@ def python_realworld_accuracy(build_dir: Path, realworld: list[tuple[str, np.nda
     return {"overall": float(np.mean(overall)), **{style: float(np.mean(h)) for style, h in hits.items()}}
 
 
-def python_number_accuracy(build_dir: Path, numbers: list[WrittenNumber]) -> dict[str, float]:
-    predictor = Predictor(build_dir / EXPORT_PATHS["tflite"])
+def python_number_accuracy(predictor: Predictor, numbers: list[WrittenNumber]) -> dict[str, float]:
     return exact_accuracy(numbers, [predictor.read(n.rgba).number for n in numbers])
+
+
+def python_new_writers(predictor: Predictor, x_test: np.ndarray, y_test: np.ndarray) -> dict:
+    """Per new writer, held-out accuracy before and after teaching (writers.teach_writer); then MNIST test
+    accuracy with no examples and with every writer's examples (three per misread digit) loaded at once."""
+    writers, loaded = {}, []
+    for writer in WRITERS:
+        taught = teach_writer(writer, predictor.outputs)
+        loaded += taught.pop("examples")[3]
+        writers[writer.name] = taught
+    mnist = predictor.outputs(to_model_input(x_test)[..., 0])
+    with_examples = personalize(mnist, loaded)
+    return {
+        "writers": writers,
+        "examples_loaded": len(loaded),
+        "mnist_test_accuracy": float((mnist["probabilities"].argmax(axis=1) == y_test).mean()),
+        "mnist_test_accuracy_with_examples": float((with_examples.argmax(axis=1) == y_test).mean()),
+    }
 
 
 def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> dict:
@@ -103,12 +121,10 @@ def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> d
             .get("test_accuracy", metrics["test"]["accuracy"]),
         },
         **python_throughput(build_dir, inputs),
-        "realworld_accuracy_python": python_realworld_accuracy(build_dir, realworld),
+        "realworld_accuracy_python": python_realworld_accuracy(
+            Predictor(build_dir / EXPORT_PATHS["tflite"]), realworld
+        ),
     }
-
-
-def _numbers_summary(build_dir: Path, numbers: list[WrittenNumber]) -> dict:
-    return {"numbers_exact_accuracy_python": python_number_accuracy(build_dir, numbers)}
 
 
 def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = False) -> dict:
@@ -144,7 +160,9 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
                 print(f"== bench: {name}", flush=True)
                 metrics = run_build(options)
                 runs[name] = _summary(metrics, options.out, inputs, realworld)
-    runs["default, full build"].update(_numbers_summary(out, numbers))
+    predictor = Predictor(out / EXPORT_PATHS["tflite"])
+    runs["default, full build"]["numbers_exact_accuracy_python"] = python_number_accuracy(predictor, numbers)
+    runs["default, full build"]["new_writers_python"] = python_new_writers(predictor, data.x_test, data.y_test)
     print("== bench: browser", flush=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -162,6 +180,38 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     (out / "bench.md").write_text(table)
     print(table, flush=True)
     return report
+
+
+def _new_writers_table(measured: dict | None, browser: dict) -> list[str]:
+    if not measured:
+        return []
+    lines = [
+        "",
+        "New writers (writers.py): held-out accuracy before teaching, after one example of each digit "
+        "misread, after three:",
+        "",
+        "| writer | misread digits | before | after 1 | after 3 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, w in measured["writers"].items():
+        digits = " ".join(str(d) for d in w["wrong_digits"]) or "none"
+        lines.append(
+            f"| {name} | {digits} | {w['before'] * 100:.1f}% | {w['after_1'] * 100:.1f}% | {w['after_3'] * 100:.1f}% |"
+        )
+    before, after = measured["mnist_test_accuracy"], measured["mnist_test_accuracy_with_examples"]
+    lines += [
+        "",
+        f"MNIST test accuracy with all {measured['examples_loaded']} writers' examples loaded: "
+        f"{after * 100:.2f}% (without: {before * 100:.2f}%, a change of {(after - before) * 100:+.2f} points).",
+    ]
+    for backend, b in browser.items():
+        if "stored_examples_pointer_up_to_answer_ms" in b:
+            t = b["stored_examples_pointer_up_to_answer_ms"]
+            lines.append(
+                f"Pointer-up to answer with {t['examples']} stored examples ({backend}): "
+                f"{t['median']:.1f} ms median, {t['p95']:.1f} ms p95."
+            )
+    return lines  # fmt: skip
 
 
 def markdown_table(report: dict) -> str:
@@ -207,6 +257,7 @@ def markdown_table(report: dict) -> str:
             f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% "
             f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
         )
+    lines += _new_writers_table(runs.get("default, full build", {}).get("new_writers_python"), browser)
     python = runs.get("default, full build", {}).get("numbers_exact_accuracy_python")
     in_browser = next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
     if python and in_browser:

@@ -18,8 +18,9 @@ from urllib.parse import urlparse
 import numpy as np
 from playwright.sync_api import Page, sync_playwright
 
-from .browser import draw_strokes, launch_chromium, read_in_page, serve
+from .browser import draw_strokes, launch_chromium, read_in_page, serve, teach_in_page
 from .numbers import WrittenNumber, exact_accuracy
+from .writers import WRITERS, draw
 
 BACKENDS = ("wasm", "webgl", "cpu")
 DRAWINGS = 30
@@ -89,6 +90,7 @@ def _first_visit(page: Page, url: str) -> dict:
 
 def _pointer_up_to_answer(page: Page) -> list[float]:
     """One sample per stroke: every lifted pen is an answer the user waits for."""
+    start = len(page.evaluate(MEASURES_JS, "pointerup-to-answer"))
     for i in range(DRAWINGS):
         page.click('[data-testid="clear"]')
         before = len(page.evaluate(MEASURES_JS, "pointerup-to-answer"))
@@ -97,7 +99,7 @@ def _pointer_up_to_answer(page: Page) -> list[float]:
             "([name, count]) => performance.getEntriesByName(name).length > count", arg=["pointerup-to-answer", before]
         )
         page.wait_for_selector("#answer[aria-busy=false]", state="attached")
-    return page.evaluate(MEASURES_JS, "pointerup-to-answer")
+    return page.evaluate(MEASURES_JS, "pointerup-to-answer")[start:]
 
 
 def _drawn_numbers(page: Page) -> dict:
@@ -120,6 +122,25 @@ def _drawn_numbers(page: Page) -> dict:
             "p95": round(_percentile(six_digit_ms, 95), 1),
             "samples": len(six_digit_ms),
         },
+    }
+
+
+STORED_EXAMPLES = 200
+
+
+def _answer_with_stored_examples(page: Page) -> dict:
+    """Pointer-up to answer with STORED_EXAMPLES personal examples on the device, every answer combining them."""
+    rng = np.random.default_rng(1)
+    for i in range(STORED_EXAMPLES):
+        writer = WRITERS[i % len(WRITERS)]
+        teach_in_page(page, draw(writer, str(i % 10), rng), i % 10)
+    answer_ms = _pointer_up_to_answer(page)
+    page.evaluate("() => window.digits.forget()")
+    return {
+        "examples": STORED_EXAMPLES,
+        "median": round(_percentile(answer_ms, 50), 1),
+        "p95": round(_percentile(answer_ms, 95), 1),
+        "samples": len(answer_ms),
     }
 
 
@@ -154,6 +175,7 @@ def measure_browser(dist: Path, realworld: list[tuple[str, np.ndarray, int]], nu
             if backend == BACKENDS[0]:
                 read = [read_in_page(page, n.rgba)["number"] for n in numbers]
                 results[backend]["numbers_exact_accuracy"] = exact_accuracy(numbers, read)
+                results[backend]["stored_examples_pointer_up_to_answer_ms"] = _answer_with_stored_examples(page)
             context.close()
         browser.close()
     return results

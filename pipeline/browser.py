@@ -118,6 +118,19 @@ def read_in_page(page, rgba: np.ndarray) -> dict:
     return page.evaluate(_READ_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height])
 
 
+# Runs in the page: RGBA bytes (base64) -> window.digits.teach(imageData, digit), the number of examples stored.
+_TEACH_RGBA_JS = """async ([b64, width, height, digit]) => {
+  const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+  return window.digits.teach(new ImageData(bytes, width, height), digit);
+}"""
+
+
+def teach_in_page(page, rgba: np.ndarray, digit: int) -> int:
+    """Store the image as the person's example of `digit`, as "Wrong? It was" does; returns the example count."""
+    height, width = rgba.shape[:2]
+    return page.evaluate(_TEACH_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height, digit])
+
+
 def draw_strokes(page, strokes: list[list[tuple[float, float]]]) -> None:
     """Draw on the pad with the mouse; points are fractions (0..1) of the pad's width and height."""
     box = page.locator('[data-testid="pad"]').bounding_box()

@@ -24,10 +24,11 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import calibration, evaluate
+from . import calibration, evaluate, personal
 from .config import shared_config
 from .datasets import Dataset, default_dataset_name, load_dataset
-from .export import export_all
+from .export import export_all, fingerprint
+from .model import embedding_features, with_embedding
 from .quantize import choose_web_model
 from .settings import PROJECT_ROOT, BuildOptions
 from .splits import cap_per_class, stratified_split
@@ -203,7 +204,14 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
             flush=True,
         )
     with steps.step("export SavedModel, TFLite, TF.js"):
+        model = _exported_model(model, *splits["train"])
         metrics["export_sizes"] = export_all(model, staging)
+        # Personal examples carry the fingerprint of the model that embedded them (personal.py).
+        metrics["model"] = {
+            "fingerprint": fingerprint(model),
+            "embedding_size": int(model.get_layer("prototype_similarity").input.shape[-1]),
+            "prototypes": int(model.get_layer("prototype_similarity").units),
+        }
         shutil.rmtree(staging / "checkpoint")
     with steps.step("verify exports match Keras"):
         batch = to_model_input(splits["test"][0][:PARITY_BATCH])
@@ -222,7 +230,7 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
             f"web model ({metrics['web_model']['precision']}) in TF.js": metrics["web_model"]["test_reliability"],
         }
         evaluate.plot_reliability(curves, staging / "plots" / "reliability.png")
-    write_json(staging / "config.json", shared_config(metrics["confidence_threshold"]["threshold"]))
+    write_json(staging / "config.json", shared_config(metrics["confidence_threshold"]["threshold"], metrics["model"]))
     write_json(staging / "metrics.json", metrics)
     if options.web:
         with steps.step("web app"):
@@ -230,6 +238,14 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
                 ["node", str(WEB_BUILDER), "--out", str(staging)], check=True, cwd=PROJECT_ROOT, stderr=sys.stderr
             )
     return metrics
+
+
+def _exported_model(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray) -> keras.Model:
+    """The calibrated model with the outputs personal examples need (model.with_embedding), its prototypes
+    drawn from the training digits' embeddings."""
+    embed = keras.Model(model.inputs[0], embedding_features(model))
+    embeddings = embed.predict(to_model_input(x_train), batch_size=512, verbose=0)
+    return with_embedding(model, personal.class_prototypes(embeddings, y_train))
 
 
 def _describe_web_model(web_model: dict) -> str:

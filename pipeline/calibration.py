@@ -16,22 +16,11 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 
 from .config import CONFIDENCE_RULE
+from .model import output_layer
 
 ECE_BINS = 15
 # Far outside anything a trained network needs, yet short of overflow in float32 logits.
 TEMPERATURE_BOUNDS = (0.05, 20.0)
-
-
-def output_layer(model: keras.Model) -> keras.layers.Dense:
-    """The Dense layer whose softmax is the class output (a model may have other outputs beside it)."""
-    found = [
-        layer
-        for layer in model.layers
-        if isinstance(layer, keras.layers.Dense) and layer.activation is keras.activations.softmax
-    ]
-    if len(found) != 1:
-        raise ValueError(f"{model.name}: expected one softmax Dense layer, found {len(found)}")
-    return found[0]
 
 
 def predict_logits(model: keras.Model, inputs: np.ndarray) -> np.ndarray:

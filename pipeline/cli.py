@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("images", nargs="+", type=Path)
     predict.add_argument("--json", action="store_true", help="one JSON object per line")
     predict.add_argument("--model", type=Path, default=DEFAULT_MODEL, help=f"TFLite model (default: {DEFAULT_MODEL})")
+    predict.add_argument(
+        "--examples", type=Path, help="personal examples exported from the page (a JSON file): answers take them in"
+    )
     bench = commands.add_parser("bench", help="the notebook's model vs ours, plus browser figures: dist/bench.json")
     bench.add_argument("--quick", action="store_true", help="small data and few epochs, to check the benchmark runs")
     bench.add_argument("--out", type=Path, default=Path("dist"), help="output directory (default: dist)")
@@ -102,9 +105,20 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    from .personal import load_examples
     from .predict import Predictor
 
     predictor = Predictor(args.model)
+    if args.examples:
+        examples = load_examples(args.examples, predictor.embedding_size, predictor.fingerprint)
+        stale = predictor.use_examples(examples)
+        if stale:
+            print(
+                f"{args.examples}: {stale} of {len(examples)} examples were made with another model; "
+                "embedded again from their pixels",
+                file=sys.stderr,
+                flush=True,
+            )
     failures = 0
     for path in args.images:
         try:

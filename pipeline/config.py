@@ -13,6 +13,9 @@ IMAGE_SIZE = 28  # model input is IMAGE_SIZE x IMAGE_SIZE x 1
 LABELS = tuple(str(d) for d in range(10))
 # Model input = raw 0..255 pixel * PIXEL_SCALE, so the digit is light (1.0) on dark (0.0).
 PIXEL_SCALE = 1.0 / 255.0
+# The exported model's outputs, by name (model.with_embedding): every format keeps the names, and every reader
+# asks for them by name, never by position. The last two are what personal examples are compared by (personal.py).
+OUTPUTS = ("probabilities", "embedding", "prototype_similarity")
 
 # External-image preprocessing, modelled on how MNIST itself was made (see preprocess.py).
 PREPROCESS: dict[str, float | int] = {
@@ -76,6 +79,20 @@ SEGMENT: dict[str, float | int] = {
     "max_pieces": 3,
 }
 
+# Personal examples (personal.py, personal.js): how strongly a person's own digits pull the answers.
+PERSONAL: dict[str, float | int] = {
+    # Kernels are exp(cosine similarity / bandwidth): at 0.01, an example at cosine 0.98 from a drawing counts
+    # a seventh of what the nearest prototype at 1.0 would.
+    "bandwidth": 0.01,
+    # An example counts this many prototypes. Chosen with the bandwidth on the new-writers set (bench.py),
+    # as the README says.
+    "weight": 1.0,
+    # The examples file the page exports and imports: its format version and limits.
+    "version": 1,
+    "max_examples": 1000,
+    "max_file_bytes": 8_000_000,
+}
+
 # Below a threshold on the (calibrated) top probability the app says it is unsure instead of answering.
 # The build chooses it on the validation split (calibration.choose_threshold) and writes it to config.json:
 # the lowest top probability at and above which at least `target_accuracy` of the answers are right,
@@ -93,13 +110,19 @@ CONFIDENCE_RULE: dict[str, float | int] = {
 CONFIDENCE_THRESHOLD = CONFIDENCE_RULE["floor"]
 
 
-def shared_config(confidence_threshold: float = CONFIDENCE_THRESHOLD) -> dict[str, Any]:
-    """Everything the browser needs to reproduce the Python preprocessing and labels, and when to be unsure."""
+def shared_config(confidence_threshold: float = CONFIDENCE_THRESHOLD, model: dict | None = None) -> dict[str, Any]:
+    """Everything the browser needs to reproduce the Python preprocessing and labels, and when to be unsure.
+
+    `model` is the build's {"fingerprint", "embedding_size"}, which personal examples are checked against.
+    """
     return {
         "image_size": IMAGE_SIZE,
         "labels": list(LABELS),
         "pixel_scale": PIXEL_SCALE,
+        "outputs": list(OUTPUTS),
         "preprocess": dict(PREPROCESS),
         "segment": dict(SEGMENT),
+        "personal": dict(PERSONAL),
         "confidence_threshold": confidence_threshold,
+        "model": model,
     }

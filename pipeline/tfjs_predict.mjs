@@ -1,5 +1,7 @@
 // Run a TF.js graph model in Node with pure TF.js, for the export checks.
-// usage: node tfjs_predict.mjs MODEL_DIR INPUT.f32 N SIZE [cpu|wasm]  -> JSON [[p0..p9], ...] on stdout
+// usage: node tfjs_predict.mjs MODEL_DIR INPUT.f32 N SIZE [cpu|wasm] [OUTPUT,...]
+//   -> JSON {"probabilities": [[p0..p9], ...], "embedding": [[...], ...]} on stdout, by the signature's output
+//   names: every output, or only those named (a whole test set's embeddings are large to print).
 // INPUT.f32 holds N*SIZE*SIZE little-endian float32 values. The cpu backend is
 // the reference for parity; wasm is the same arithmetic, fast enough for a whole test set.
 // Pure TF.js cannot fetch file:// URLs, so model.json and its shards are read here
@@ -13,7 +15,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 
 const BATCH = 500; // bounds memory on large inputs
-const [modelDir, inputPath, count, size, backend = "cpu"] = process.argv.slice(2);
+const [modelDir, inputPath, count, size, backend = "cpu", only] = process.argv.slice(2);
 setWasmPaths(`${dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm"))}/`);
 if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} is unavailable`);
 
@@ -36,12 +38,15 @@ const model = await loadGraphModel(
 const raw = readFileSync(inputPath);
 const pixels = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 const side = Number(size);
-const results = [];
+// Outputs by name, as the page reads them (web/src/model.js): their order in the graph is not fixed.
+const names = only ? only.split(",") : Object.keys(manifest.signature.outputs);
+const nodes = names.map((name) => manifest.signature.outputs[name].name);
+const results = Object.fromEntries(names.map((name) => [name, []]));
 for (let start = 0; start < Number(count); start += BATCH) {
   const n = Math.min(BATCH, Number(count) - start);
   const input = tf.tensor4d(pixels.subarray(start * side * side, (start + n) * side * side), [n, side, side, 1]);
-  const output = model.predict(input);
-  results.push(...(await output.array()));
-  tf.dispose([input, output]);
+  const outputs = [model.execute(input, nodes)].flat(); // one node asked for gives a tensor, not a list
+  for (const [i, name] of names.entries()) results[name].push(...(await outputs[i].array()));
+  tf.dispose([input, ...outputs]);
 }
 process.stdout.write(JSON.stringify(results));

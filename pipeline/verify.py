@@ -1,8 +1,10 @@
 """Check that every export computes what the Keras model computes.
 
 SavedModel, TFLite (ai_edge_litert) and the TF.js model (in Node, pure TF.js on
-the cpu backend) are run on the same fixed batch of test images; a float32
-export may differ from Keras by at most `TOLERANCE` and must agree on every argmax.
+the cpu backend) are run on the same fixed batch of test images; in each of a
+float32 export's outputs (config.OUTPUTS) every value may
+differ from Keras by at most `TOLERANCE` (relative to the output's largest value
+where that exceeds 1), and every argmax must agree.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .config import IMAGE_SIZE
+from .config import IMAGE_SIZE, OUTPUTS
 from .export import EXPORT_PATHS
 from .predict import tflite_runner
 
@@ -28,45 +30,61 @@ class ParityError(RuntimeError):
     pass
 
 
-def saved_model_probabilities(saved_model: Path, batch: np.ndarray) -> np.ndarray:
+Outputs = dict[str, np.ndarray]  # config.OUTPUTS by name
+
+
+def saved_model_outputs(saved_model: Path, batch: np.ndarray) -> Outputs:
     loaded = tf.saved_model.load(str(saved_model))  # keep a reference: its variables die with it
-    return loaded.serve(tf.constant(batch)).numpy()
+    return {name: value.numpy() for name, value in loaded.serve(tf.constant(batch)).items()}
 
 
-def tflite_probabilities(tflite_file: Path, batch: np.ndarray) -> np.ndarray:
+def tflite_outputs(tflite_file: Path, batch: np.ndarray) -> Outputs:
     return tflite_runner(tflite_file, batch.shape)(batch)
 
 
-def tfjs_probabilities(model_dir: Path, batch: np.ndarray, backend: str = "cpu") -> np.ndarray:
+def tfjs_outputs(
+    model_dir: Path, batch: np.ndarray, backend: str = "cpu", outputs: tuple[str, ...] = OUTPUTS
+) -> Outputs:
     """Run the TF.js model in Node; "cpu" is the reference backend, "wasm" the fast one for large batches."""
     with tempfile.NamedTemporaryFile(suffix=".f32") as pixels:
         pixels.write(batch.astype("<f4").tobytes())
         pixels.flush()
-        done = subprocess.run(
-            ["node", str(TFJS_RUNNER), str(model_dir), pixels.name, str(len(batch)), str(IMAGE_SIZE), backend],
-            capture_output=True,
-            text=True,
-        )
+        arguments = [str(model_dir), pixels.name, str(len(batch)), str(IMAGE_SIZE), backend, ",".join(outputs)]
+        done = subprocess.run(["node", str(TFJS_RUNNER), *arguments], capture_output=True, text=True)
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or ["no output"]
-        raise ParityError(f"{model_dir}: TF.js model failed to run in Node: {lines[-1]}")
-    return np.array(json.loads(done.stdout), dtype=np.float32)
+        # Node ends with its own version line: the error is the last line that names one.
+        cause = next((line for line in reversed(lines) if "Error" in line), lines[-1])
+        raise ParityError(f"{model_dir}: TF.js model failed to run in Node: {cause.strip()}")
+    return {name: np.array(values, dtype=np.float32) for name, values in json.loads(done.stdout).items()}
+
+
+def tfjs_probabilities(model_dir: Path, batch: np.ndarray, backend: str = "cpu") -> np.ndarray:
+    return tfjs_outputs(model_dir, batch, backend, outputs=("probabilities",))["probabilities"]
+
+
+def _difference(values: np.ndarray, reference: np.ndarray) -> float:
+    # Embedding features can run to tens, where float32 rounding alone exceeds an absolute 1e-5.
+    return float(np.abs(values - reference).max() / max(1.0, float(np.abs(reference).max())))
 
 
 def check_parity(model: keras.Model, build_dir: Path, batch: np.ndarray) -> dict[str, float]:
-    """Max abs probability difference per export; raises ParityError past the tolerance."""
+    """Max abs difference per export, over every output of `model` (model.with_embedding's); raises
+    ParityError past the tolerance."""
     reference = model.predict(batch, verbose=0)
     runs = {
-        "saved_model": saved_model_probabilities(build_dir / EXPORT_PATHS["saved_model"], batch),
-        "tflite": tflite_probabilities(build_dir / EXPORT_PATHS["tflite"], batch),
-        "tfjs": tfjs_probabilities(build_dir / EXPORT_PATHS["tfjs"], batch),
+        "saved_model": saved_model_outputs(build_dir / EXPORT_PATHS["saved_model"], batch),
+        "tflite": tflite_outputs(build_dir / EXPORT_PATHS["tflite"], batch),
+        "tfjs": tfjs_outputs(build_dir / EXPORT_PATHS["tfjs"], batch),
     }
     differences = {}
-    for name, probabilities in runs.items():
-        if probabilities.shape != reference.shape:
-            raise ParityError(f"{name}: output shape {probabilities.shape}, expected {reference.shape}")
-        differences[name] = float(np.abs(probabilities - reference).max())
-        mismatched = int((probabilities.argmax(axis=1) != reference.argmax(axis=1)).sum())
+    for name, outputs in runs.items():
+        for output in OUTPUTS:
+            if outputs[output].shape != reference[output].shape:
+                raise ParityError(f"{name}: {output} shape {outputs[output].shape}, expected {reference[output].shape}")
+        differences[name] = max(_difference(outputs[o], reference[o]) for o in OUTPUTS)
+        probabilities, expected = outputs["probabilities"], reference["probabilities"]
+        mismatched = int((probabilities.argmax(axis=1) != expected.argmax(axis=1)).sum())
         if differences[name] > TOLERANCE or mismatched:
             raise ParityError(
                 f"{name} export disagrees with Keras: max abs difference {differences[name]:.2e} "

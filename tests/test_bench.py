@@ -30,6 +30,15 @@ RUN = {
     "tflite_images_per_s": 3423,
     "realworld_accuracy_python": {"overall": 0.94},
     "numbers_exact_accuracy_python": {"overall": 0.955, "spaced 4": 0.975, "touching 4": 0.9},
+    "new_writers_python": {
+        "writers": {
+            "slanted": {"wrong_digits": [1, 7], "before": 0.92, "after_1": 0.99, "after_3": 1.0},
+            "round": {"wrong_digits": [], "before": 1.0, "after_1": 1.0, "after_3": 1.0},
+        },
+        "examples_loaded": 6,
+        "mnist_test_accuracy": 0.9963,
+        "mnist_test_accuracy_with_examples": 0.9958,
+    },
 }
 BROWSER = {
     "model_load_ms": 212.4,
@@ -39,6 +48,7 @@ BROWSER = {
     "six_digit_pointer_up_to_answer_ms": {"median": 21.5, "p95": 27.25, "samples": 4},
     "drawn_number_accuracy": 0.85,
     "numbers_exact_accuracy": {"overall": 0.95, "spaced 4": 0.975, "touching 4": 0.875},
+    "stored_examples_pointer_up_to_answer_ms": {"examples": 200, "median": 10.4, "p95": 15.0, "samples": 45},
 }
 
 
@@ -83,6 +93,10 @@ def test_markdown_table_reports_every_figure():
     assert "| wasm | 212 ms | 9.8 / 14.1 ms | 21.5 / 27.2 ms | 290 KB | 94.2% | 85% |" in table
     assert "Written numbers (400 images, exact-number accuracy, full build):" in table
     assert "| touching 4 | 90.0% | 87.5% |" in table
+    assert "| slanted | 1 7 | 92.0% | 99.0% | 100.0% |" in table
+    assert "| round | none | 100.0% | 100.0% | 100.0% |" in table
+    assert "with all 6 writers' examples loaded: 99.58% (without: 99.63%, a change of -0.05 points)" in table
+    assert "with 200 stored examples (wasm): 10.4 ms median, 15.0 ms p95." in table
     assert table.startswith("Benchmarks of 2026-11-25 on x86_64, 2 cores (mnist).")
 
 

@@ -30,9 +30,11 @@ def test_build_writes_every_artifact(quick_dist):
         assert (quick_dist / relative).is_file(), relative
     assert (quick_dist / "export/tflite/labels.txt").read_text().split() == [str(d) for d in range(10)]
     # The shared constants, with the "not sure" threshold this build chose.
-    threshold = json.loads((quick_dist / "metrics.json").read_text())["confidence_threshold"]["threshold"]
+    metrics = json.loads((quick_dist / "metrics.json").read_text())
     config = json.loads((quick_dist / "config.json").read_text())
-    assert config == json.loads(json.dumps(shared_config(threshold)))
+    assert config == json.loads(
+        json.dumps(shared_config(metrics["confidence_threshold"]["threshold"], metrics["model"]))
+    )
     assert not (quick_dist / "checkpoint").exists()
     assert not list(quick_dist.parent.glob(".dist.*")), "temporary build directories left behind"
 
@@ -137,7 +139,7 @@ def test_exported_model_gives_the_calibrated_probabilities(quick_dist, mnist):
 
     calibration = json.loads((quick_dist / "metrics.json").read_text())["calibration"]
     inputs = to_model_input(mnist.x_test)
-    probabilities = tflite_runner(quick_dist / "export/tflite/model.tflite", inputs.shape)(inputs)
+    probabilities = tflite_runner(quick_dist / "export/tflite/model.tflite", inputs.shape)(inputs)["probabilities"]
     mean_confidence = float(probabilities.max(axis=1).mean())
     assert mean_confidence == pytest.approx(calibration["test_mean_confidence"]["after"], abs=1e-5)
     assert expected_calibration_error(probabilities, mnist.y_test) == pytest.approx(

@@ -102,7 +102,7 @@ def reference(quick_dist: Path):
         pixels = preprocess_rgba(rgba).pixels
         if pixels is None:
             return None, None
-        probabilities = model.serve(tf.constant(pixels[None, :, :, None], tf.float32)).numpy()[0]
+        probabilities = model.serve(tf.constant(pixels[None, :, :, None], tf.float32))["probabilities"].numpy()[0]
         return pixels, probabilities
 
     return predict
@@ -116,7 +116,7 @@ def reference_reading(quick_dist: Path):
     model = tf.saved_model.load(str(quick_dist / "export" / "saved_model"))
 
     def classify(inputs: np.ndarray) -> np.ndarray:
-        return model.serve(tf.constant(inputs[..., None], tf.float32)).numpy()
+        return model.serve(tf.constant(inputs[..., None], tf.float32))["probabilities"].numpy()
 
     return lambda rgba: read_number(ink_map(rgba), classify)
 
@@ -446,6 +446,7 @@ def test_model_card(app_pages, quick_dist):
     text = card.text_content()
     assert f"{metrics['test']['accuracy'] * 100:.2f}%" in text
     assert f"{metrics['web_model']['precision']} weights" in text
+    assert f"Fingerprint{metrics['model']['fingerprint']} " in text
     assert card.locator("table.confusion tbody tr").count() == 10
     hrefs = card.locator("a").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
     assert "export/tflite/model.tflite" in hrefs

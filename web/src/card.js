@@ -55,6 +55,10 @@ function facts(metrics) {
   for (const [format, bytes] of Object.entries(metrics.export_sizes ?? {})) {
     if (typeof bytes === 'number') add(`Size (${format})`, formatBytes(bytes));
   }
+  const model = metrics.model;
+  if (typeof model?.fingerprint === 'string') {
+    add('Fingerprint', `${model.fingerprint} (your examples made with another model are embedded again from their pixels)`);
+  }
   return list.children.length ? list : null;
 }
 

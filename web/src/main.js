@@ -1,9 +1,13 @@
-// Wires the page together: config, model, pad, uploads, answer panel, model
-// card, service worker, and the window.digits API used by tests and scripts.
+// Wires the page together: config, model, personal examples, pad, uploads,
+// answer panel, model card, service worker, and the window.digits API used by
+// tests and scripts.
 import { BACKEND_ORDER } from './backends/order.js';
 import { renderBench, renderModelCard } from './card.js';
+import { openExampleStore } from './example-store.js';
+import { createExamplesPanel } from './examples-panel.js';
 import { loadModel } from './model.js';
 import { createPad } from './pad.js';
+import { examplesDocument, personalize, quantizePixels } from './personal.js';
 import { inkMap, preprocess } from './preprocess.js';
 import { groupMarks, readNumber } from './segment.js';
 import { createAnswerPanel } from './ui.js';
@@ -49,22 +53,37 @@ function describeReading(digits, reason) {
   return { number: described.map((d) => d.digit).join(''), digits: described, reason };
 }
 
-function createApi(config, model, pad) {
-  const padReadings = new Map(); // digit key (pad.digitImages) -> {pixels, probabilities}
+// Row i of a batch's outputs: {name: values} for one image.
+const rowOf = (outputs, i) => Object.fromEntries(Object.entries(outputs).map(([name, rows]) => [name, rows[i]]));
+
+// Every answer below is the network's, combined with the person's examples (personal.js).
+function createApi(config, model, pad, store) {
+  // One image's outputs ({probabilities, embedding, prototype_similarity}) -> its probabilities.
+  const personal = (outputs) => personalize(outputs, store.prepared(), config.personal);
+  async function classify(inputs) {
+    const outputs = await model.run(inputs);
+    return inputs.map((_, i) => personal(rowOf(outputs, i)));
+  }
+  async function teachPixels(pixels, digit) {
+    if (!Number.isInteger(digit) || digit < 0 || digit >= config.labels.length) throw new Error(`${digit} is not a digit`);
+    await store.add([{ digit, pixels: quantizePixels(pixels) }]);
+    return store.list().length;
+  }
+  const padReadings = new Map(); // digit key (pad.digitImages) -> {pixels, outputs} of the network
   return {
     preprocess: (imageData) => preprocess(imageData, config).pixels,
-    predict: (pixels) => model.predict(pixels),
+    predict: async (pixels) => (await classify([pixels]))[0],
     /** All the ink as one digit, as before numbers were read. */
     async predictImage(imageData) {
       const { pixels, reason } = preprocess(imageData, config);
       if (!pixels) return { digit: null, confidence: null, probabilities: null, reason, pixels: null };
-      const probabilities = await model.predict(pixels);
+      const [probabilities] = await classify([pixels]);
       const digit = probabilities.indexOf(Math.max(...probabilities));
       return { digit, confidence: probabilities[digit], probabilities, reason: null, pixels };
     },
     /** Every digit in an image, left to right: {number, digits: [{digit, confidence, box, probabilities, pixels}], reason}. */
     async readImage(imageData) {
-      const { digits, reason } = await readNumber(inkMap(imageData, config), config, model.predictBatch);
+      const { digits, reason } = await readNumber(inkMap(imageData, config), config, classify);
       return describeReading(digits, reason);
     },
     /**
@@ -76,13 +95,31 @@ function createApi(config, model, pad) {
       const { digits, notes } = pad.digitImages(config);
       const fresh = digits.filter(({ key }) => !padReadings.has(key));
       const pixels = fresh.map(({ image }) => preprocess(image(), config).pixels);
-      const probabilities = await model.predictBatch(pixels);
-      fresh.forEach(({ key }, i) => padReadings.set(key, { pixels: pixels[i], probabilities: probabilities[i] }));
+      const outputs = await model.run(pixels);
+      fresh.forEach(({ key }, i) => padReadings.set(key, { pixels: pixels[i], outputs: rowOf(outputs, i) }));
       const keys = new Set(digits.map(({ key }) => key));
       for (const key of padReadings.keys()) if (!keys.has(key)) padReadings.delete(key);
-      const read = digits.map(({ box, key }) => ({ box, ...padReadings.get(key) }));
+      // The examples may have changed since a digit was read: combine afresh, which costs microseconds.
+      const read = digits.map(({ box, key }) => {
+        const { pixels: input, outputs } = padReadings.get(key);
+        return { box, pixels: input, probabilities: personal(outputs) };
+      });
       return describeReading(read, notes.join('; ') || null);
     },
+    /** Stores imageData (read as one digit) as an example of `digit`; resolves to the number of examples. */
+    async teach(imageData, digit) {
+      const { pixels, reason } = preprocess(imageData, config);
+      if (!pixels) throw new Error(`nothing to learn from: ${reason}`);
+      return teachPixels(pixels, digit);
+    },
+    /** The same for a digit's 28x28 model input, as the answer panel shows it. */
+    teachPixels,
+    /** Forgets every example. */
+    forget: () => store.clear(),
+    /** How many examples are stored. */
+    examples: () => store.list().length,
+    /** The examples file the panel's Export button saves. */
+    exportExamples: () => examplesDocument(store.list(), config.personal),
     /** The images the pad's digits are read from, one per digit (for tests and scripts). */
     padDigitImages: () => pad.digitImages(config).digits.map(({ box, image }) => ({ box, imageData: image() })),
     /** segment.js's grouping of marks ({left, top, right, bottom} boxes) into digits. */
@@ -126,12 +163,18 @@ async function start() {
   // It starts with the config download rather than after it, since it needs the config only to warm up.
   performance.mark('model-load-start');
   const modelLoaded = loadModel(requestedModel(), {
-    backend, shape: configLoaded.then((config) => ({ imageSize: config.image_size, classes: config.labels.length })),
+    backend,
+    shape: configLoaded.then((config) => ({ imageSize: config.image_size, classes: config.labels.length, outputs: config.outputs })),
   });
   modelLoaded.catch(() => {}); // awaited below; a config failure must not also surface as "unhandled"
   const config = await configLoaded;
+  let examplesPanel; // and `api`: both made once the model is loaded, before any answer can be corrected
   const panel = createAnswerPanel(document.getElementById('answer'), {
     labels: config.labels, threshold: config.confidence_threshold, imageSize: config.image_size,
+    onCorrect: async ({ pixels, digit }) => {
+      await api.teachPixels(pixels, digit);
+      examplesPanel.say(`Learnt: that was a ${config.labels[digit]}.`);
+    },
   });
   panel.showEmpty();
   fetchJson('metrics.json')
@@ -142,9 +185,17 @@ async function start() {
   const model = await modelLoaded;
   performance.measure('model-load', 'model-load-start');
   byTestId('backend').textContent = model.backend;
+  const store = await openExampleStore({
+    fingerprint: config.model.fingerprint,
+    embed: async (inputs) => (await model.run(inputs)).embedding,
+    maxExamples: config.personal.max_examples,
+  });
+  examplesPanel = createExamplesPanel(document.getElementById('examples'), store, { config, labels: config.labels });
 
   // Jobs return what to read, so the pad is read once per frame, not per pointer event.
+  let lastJob = null;
   const show = latestOnly(async (job) => {
+    lastJob = job;
     try {
       const reading = await job();
       if (!reading) return;
@@ -179,7 +230,9 @@ async function start() {
       return api.readPad();
     }, { final });
   });
-  const api = createApi(config, model, pad);
+  const api = createApi(config, model, pad, store);
+  // What is on screen is read again with the examples as they now are.
+  store.onChange(() => lastJob && show(lastJob, { final: true }));
   byTestId('clear').addEventListener('click', () => pad.clear());
   byTestId('undo').addEventListener('click', () => pad.undo());
 

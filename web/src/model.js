@@ -25,40 +25,54 @@ async function useBackend(requested) {
 }
 
 /**
- * Returns {backend, predict(Float32Array(size*size)) -> Promise<number[classes]>, predictBatch([...]) -> Promise<[[...]]>}.
- * `shape` is a promise of {imageSize, classes}, so loading need not wait for config.json.
+ * Returns {backend, run([Float32Array(size*size), ...]) -> Promise<{name: [row per input]}>}: the network's
+ * outputs for a batch by the names the export gave them (config.json's `outputs`: probabilities, embedding,
+ * prototype_similarity). `shape` is a promise of {imageSize, classes, outputs}, so loading need not wait for
+ * config.json.
  */
 export async function loadModel(modelUrl, { shape, backend: requested }) {
   // Download the model while the backend initialises (the WASM binary compiles meanwhile).
   const artifacts = tf.io.http(modelUrl).load();
   artifacts.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   const backend = await useBackend(requested);
-  const model = await loadGraphModel(tf.io.fromMemory(await artifacts));
-  const { imageSize, classes } = await shape;
+  const loaded = await artifacts;
+  const model = await loadGraphModel(tf.io.fromMemory(loaded));
+  const { imageSize, classes, outputs: names } = await shape;
+  // The graph's output order is not fixed: ask for each output by its node name in the signature.
+  const signature = loaded.signature?.outputs ?? {};
+  const missing = names.filter((name) => !signature[name]);
+  if (missing.length) throw new Error(`${modelUrl} has no ${missing.join(', ')} output; rebuild it`);
+  const nodes = names.map((name) => signature[name].name);
 
   // Several 28x28 inputs in one batch: the digits of a number, or the candidate readings of one.
-  async function predictBatch(inputs) {
+  async function run(inputs) {
     for (const pixels of inputs) {
       if (pixels.length !== imageSize * imageSize) {
         throw new Error(`expected ${imageSize * imageSize} pixels, got ${pixels.length}`);
       }
     }
-    if (!inputs.length) return [];
+    if (!inputs.length) return Object.fromEntries(names.map((name) => [name, []]));
     const batch = new Float32Array(inputs.length * imageSize * imageSize);
     inputs.forEach((pixels, i) => batch.set(pixels, i * imageSize * imageSize));
     const input = tf.tensor4d(batch, [inputs.length, imageSize, imageSize, 1], 'float32');
-    const output = model.execute(input);
+    const results = [model.execute(input, nodes)].flat(); // a single node gives a tensor, not a list
     try {
-      const flat = await output.data();
-      if (flat.length !== inputs.length * classes) throw new Error(`model gives ${flat.length / inputs.length} outputs, expected ${classes}`);
-      return inputs.map((_, i) => Array.from(flat.subarray(i * classes, (i + 1) * classes)));
+      const byName = Object.fromEntries(await Promise.all(names.map(async (name, i) => [name, await rows(results[i])])));
+      const width = byName.probabilities[0].length;
+      if (width !== classes) throw new Error(`model gives ${width} probabilities, expected ${classes}`);
+      return byName;
     } finally {
-      tf.dispose([input, output]);
+      tf.dispose([input, ...results]);
     }
   }
-  const predict = async (pixels) => (await predictBatch([pixels]))[0];
 
   // The first run compiles shaders / allocates buffers; pay that before the user draws.
-  await predict(new Float32Array(imageSize * imageSize));
-  return { backend, predict, predictBatch };
+  await run([new Float32Array(imageSize * imageSize)]);
+  return { backend, run };
+}
+
+async function rows(tensor) {
+  const flat = await tensor.data();
+  const width = tensor.shape[1];
+  return Array.from({ length: tensor.shape[0] }, (_, i) => Array.from(flat.subarray(i * width, (i + 1) * width)));
 }

@@ -5,7 +5,7 @@
 // The backing store is HEIGHT pixels tall whatever the screen, so a digit's
 // image does not depend on the screen it was drawn on; its width follows the
 // pad's shape on the page.
-import { dropDots, groupMarks } from './segment.js';
+import { dropDots, groupMarks, unionAll } from './segment.js';
 
 const HEIGHT = 280;
 const LINE_WIDTH = 20; // about MNIST's stroke-to-digit ratio at this size
@@ -133,10 +133,7 @@ export function createPad(canvas, overlay, onChange) {
       const segmentParams = config.segment;
       const boxes = strokes.map(strokeBox);
       const { groups, lines } = groupMarks(boxes, segmentParams);
-      const groupBoxes = groups.map((members) => members.map((m) => boxes[m]).reduce((a, b) => ({
-        left: Math.min(a.left, b.left), top: Math.min(a.top, b.top),
-        right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom),
-      })));
+      const groupBoxes = groups.map((members) => unionAll(members.map((m) => boxes[m])));
       const big = groups.length ? dropDots(groupBoxes, segmentParams) : [];
       const notes = [];
       if (lines.length) notes.push(`${lines.length} underline(s) or rule(s) ignored`);

@@ -13,7 +13,8 @@ const union = (a, b) => ({
   left: Math.min(a.left, b.left), top: Math.min(a.top, b.top),
   right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom),
 });
-const unionAll = (boxes) => boxes.reduce(union);
+/** The smallest box holding all of `boxes` ({left, top, right, bottom}). */
+export const unionAll = (boxes) => boxes.reduce(union);
 const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left));
 
 /**

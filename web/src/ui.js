@@ -1,9 +1,37 @@
 // The answer panel: the number read (big), confidence, message, each digit
 // with its confidence and the 28x28 image the model saw, and for a lone digit
-// the ten-bar chart of its probabilities.
+// the ten-bar chart of its probabilities. Under each digit, "Wrong? It was"
+// teaches the right one (onCorrect).
 const percent = (p) => `${Math.round(p * 100)}%`;
 
-export function createAnswerPanel(root, { labels, threshold, imageSize }) {
+/** Draws a 28x28 model input (floats in 0..1, or nothing for black) into a canvas context. */
+export function drawPixels(ctx, pixels, imageSize) {
+  const image = ctx.createImageData(imageSize, imageSize);
+  for (let i = 0; i < imageSize * imageSize; i++) {
+    const v = pixels ? Math.round(pixels[i] * 255) : 0;
+    image.data.set([v, v, v, 255], 4 * i);
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+// "Wrong? It was: [0-9]" for one digit; picking one calls onPick(label index).
+function correctionControl(labels, shown, position, onPick) {
+  const label = document.createElement('label');
+  label.className = 'correct';
+  label.append('Wrong? It was');
+  const select = document.createElement('select');
+  select.dataset.testid = 'correct';
+  select.setAttribute('aria-label', `Wrong? Digit ${position} was`);
+  select.append(new Option('…', ''), ...labels.map((name, i) => new Option(name, String(i), false, false)));
+  [...select.options].find((o) => o.value === String(shown)).disabled = true;
+  select.addEventListener('change', () => {
+    if (select.value !== '') onPick(Number(select.value));
+  });
+  label.append(select);
+  return label;
+}
+
+export function createAnswerPanel(root, { labels, threshold, imageSize, onCorrect }) {
   const digitEl = root.querySelector('[data-testid="prediction"]');
   const confidenceEl = root.querySelector('[data-testid="confidence"]');
   const messageEl = root.querySelector('[data-role="message"]');
@@ -40,15 +68,6 @@ export function createAnswerPanel(root, { labels, threshold, imageSize }) {
     });
   }
 
-  function drawPixels(ctx, pixels) {
-    const image = ctx.createImageData(imageSize, imageSize);
-    for (let i = 0; i < imageSize * imageSize; i++) {
-      const v = pixels ? Math.round(pixels[i] * 255) : 0;
-      image.data.set([v, v, v, 255], 4 * i);
-    }
-    ctx.putImageData(image, 0, 0);
-  }
-
   // One entry per digit read: its 28x28 image, the digit and its confidence; an unsure one stands out.
   function listDigits(digits) {
     digitList.replaceChildren(...digits.map(({ digit, confidence, pixels }, i) => {
@@ -59,7 +78,7 @@ export function createAnswerPanel(root, { labels, threshold, imageSize }) {
       const image = document.createElement('canvas');
       image.width = image.height = imageSize;
       image.setAttribute('aria-hidden', 'true');
-      drawPixels(image.getContext('2d'), pixels);
+      drawPixels(image.getContext('2d'), pixels, imageSize);
       const name = document.createElement('span');
       name.className = 'digit-name';
       name.textContent = labels[digit];
@@ -67,7 +86,7 @@ export function createAnswerPanel(root, { labels, threshold, imageSize }) {
       value.className = 'digit-confidence';
       value.textContent = sure ? percent(confidence) : `${percent(confidence)}, unsure`;
       item.setAttribute('aria-label', `digit ${i + 1}: ${labels[digit]}, ${percent(confidence)} confident${sure ? '' : ', unsure'}`);
-      item.append(image, name, value);
+      item.append(image, name, value, correctionControl(labels, digit, i + 1, (right) => onCorrect({ pixels, digit: right })));
       return item;
     }));
   }
@@ -81,7 +100,7 @@ export function createAnswerPanel(root, { labels, threshold, imageSize }) {
     root.dataset.state = state;
     setBars(probabilities);
     chart.hidden = digits.length > 1;
-    drawPixels(seenCtx, pixels);
+    drawPixels(seenCtx, pixels, imageSize);
     seen.closest('figure').hidden = digits.length > 1;
     listDigits(digits);
   }

@@ -1,0 +1,194 @@
+"""Personal examples on the page: teaching, IndexedDB, the panel, import checks, re-embedding, parity with Python."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page
+from test_personal import mnist_digit_image
+from test_web import FLOAT32_MODEL, LOAD_TIMEOUT_MS, STROKES, WAIT_FOR_SW_CONTROL_JS, number_images, open_app, settle
+
+from pipeline.browser import draw_strokes, predict_in_page, read_in_page, serve, teach_in_page
+from pipeline.personal import load_examples
+from pipeline.predict import Predictor
+from pipeline.writers import WRITERS, draw
+
+
+@pytest.fixture
+def fresh_context(browser):
+    """A context of its own, so its examples (IndexedDB) reach no other test."""
+    context = browser.new_context(service_workers="block", accept_downloads=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def personal_site(quick_dist):
+    with serve(quick_dist) as url:
+        yield url
+
+
+def _count(page: Page) -> int:
+    return page.evaluate("() => window.digits.examples()")
+
+
+def _wait_count(page: Page, count: int) -> None:
+    page.wait_for_function(f"() => window.digits.examples() === {count}")
+
+
+def test_teaching_sticks_across_reloads_offline_and_forget_undoes_it(browser, quick_dist, mnist):
+    image, other = mnist_digit_image(mnist, 0), mnist_digit_image(mnist, 1)  # a 7 and a 2
+    with serve(quick_dist) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_FOR_SW_CONTROL_JS)
+        network, other_network = predict_in_page(page, image)["digit"], predict_in_page(page, other)["digit"]
+        taught = (network + 3) % 10
+        assert teach_in_page(page, image, taught) == 1
+        assert predict_in_page(page, image)["digit"] == taught
+        assert predict_in_page(page, other)["digit"] == other_network
+    context.set_offline(True)  # and the server is gone too
+    page.reload()
+    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    assert _count(page) == 1
+    assert predict_in_page(page, image)["digit"] == taught
+    assert read_in_page(page, image)["number"] == str(taught)
+    page.evaluate("() => window.digits.forget()")
+    assert _count(page) == 0 and predict_in_page(page, image)["digit"] == network
+    context.close()
+
+
+def test_wrong_it_was_teaches_the_digit_under_the_answer(fresh_context, personal_site):
+    page = open_app(fresh_context, personal_site, "wasm")
+    draw_strokes(page, STROKES["one"])
+    settle(page)
+    shown = page.get_attribute('[data-testid="prediction"]', "data-digit")
+    right = "7" if shown != "7" else "4"
+    page.select_option('[data-testid="digits"] li [data-testid="correct"]', right)
+    _wait_count(page, 1)
+    page.wait_for_selector(f'[data-testid="prediction"][data-digit="{right}"]')
+    assert page.text_content('[data-testid="examples-status"]') == f"Learnt: that was a {right}."
+    assert page.locator('[data-testid="examples-list"] li').count() == 1
+    assert page.get_attribute('[data-testid="examples-list"] li', "data-digit") == right
+
+
+def _import(page: Page, name: str, text: str) -> str:
+    page.set_input_files(
+        '[data-testid="examples-import"]',
+        files=[{"name": name, "mimeType": "application/json", "buffer": text.encode()}],
+    )
+    page.wait_for_function("() => document.querySelector('[data-testid=examples-status]').textContent !== ''")
+    status = page.text_content('[data-testid="examples-status"]')
+    page.evaluate("() => { document.querySelector('[data-testid=examples-status]').textContent = ''; }")
+    return status
+
+
+def test_panel_deletes_forgets_exports_and_imports_and_refuses_bad_files(fresh_context, personal_site, mnist):
+    page = open_app(fresh_context, personal_site, "wasm")
+    teach_in_page(page, mnist_digit_image(mnist, 0), 1)
+    teach_in_page(page, mnist_digit_image(mnist, 1), 5)
+    items = page.locator('[data-testid="examples-list"] li')
+    items.nth(1).wait_for()
+    assert [items.nth(i).get_attribute("data-digit") for i in range(2)] == ["1", "5"]
+    assert page.text_content('[data-testid="examples-count"]') == "2 examples of your handwriting."
+    items.nth(0).get_by_role("button", name="Delete").click()
+    _wait_count(page, 1)
+    with page.expect_download() as download:
+        page.click('[data-testid="examples-export"]')
+    exported = json.loads(download.value.path().read_text())
+    assert exported["format"] == "digit-recognition-examples" and [e["digit"] for e in exported["examples"]] == [5]
+    page.click('[data-testid="examples-forget"]')
+    _wait_count(page, 0)
+    assert page.locator('[data-testid="examples-list"] li').count() == 0
+    assert _import(page, "mine.json", json.dumps(exported)) == "Imported 1 example from mine.json."
+    assert _count(page) == 1
+
+    config = json.loads(page.evaluate("() => fetch('config.json').then((r) => r.text())"))
+    size, limit = config["model"]["embedding_size"], config["personal"]["max_file_bytes"]
+    good = exported["examples"][0]
+    bad_files = {
+        "version.json": ({**exported, "version": 99}, "examples format version 99 is not supported"),
+        "digit.json": ({**exported, "examples": [{**good, "digit": 12}]}, "example 1: digit 12 is not one of 0-9"),
+        "size.json": (
+            {**exported, "examples": [good, {**good, "embedding": good["embedding"][:-1]}]},
+            f"example 2: embedding has {size - 1} values, expected {size}",
+        ),
+        "notjson.json": ("{oops", "not a JSON file"),
+        "big.json": (" " * (limit + 1), f"over the {limit:,}-byte limit"),
+    }
+    for name, (document, message) in bad_files.items():
+        status = _import(page, name, document if isinstance(document, str) else json.dumps(document))
+        assert status.startswith(f"{name}: ") and message in status and status.endswith("Nothing was changed."), status
+        assert page.get_attribute('[data-testid="examples-status"]', "data-state") == "error"
+        assert _count(page) == 1
+
+
+@pytest.mark.parametrize("backend", ["wasm", "webgl", "cpu"])
+def test_page_and_python_agree_with_examples(fresh_context, personal_site, quick_dist, tmp_path, backend):
+    """Examples taught on the page, exported, and given to Python: the same probabilities within 1e-4."""
+    page = open_app(fresh_context, personal_site, backend, FLOAT32_MODEL)
+    rng = np.random.default_rng(3)
+    writer = WRITERS[0]
+    taught = {digit: draw(writer, str(digit), rng) for digit in (1, 4, 7, 9)}
+    for digit, image in taught.items():
+        teach_in_page(page, image, digit)
+    document = page.evaluate("() => window.digits.exportExamples()")
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(document))
+    predictor = Predictor(quick_dist / "export/tflite/model.tflite")
+    examples = load_examples(path, predictor.embedding_size, predictor.fingerprint)
+    assert predictor.use_examples(examples) == 0  # this model's own: used as they are
+    images = [draw(writer, str(d), rng) for d in (1, 4, 7, 9, 0, 3)] + list(number_images().values())[:4]
+    moved = 0.0
+    for image in images:
+        browser_reading, reading = read_in_page(page, image), predictor.read(image)
+        assert browser_reading["number"] == reading.number
+        for seen, expected in zip(browser_reading["digits"], reading.digits, strict=True):
+            assert np.abs(np.array(seen["probabilities"]) - expected.probabilities).max() <= 1e-4
+            moved = max(
+                moved,
+                np.abs(expected.probabilities - predictor.outputs(expected.pixels[None])["probabilities"][0]).max(),
+            )
+    assert moved > 0.1  # the examples did change answers, so their part of the sum was compared too
+
+
+def test_examples_of_another_model_are_embedded_again(fresh_context, personal_site, mnist):
+    page = open_app(fresh_context, personal_site, "wasm", FLOAT32_MODEL)
+    teach_in_page(page, mnist_digit_image(mnist, 0), 3)
+    current = page.evaluate("() => window.digits.exportExamples()")["examples"][0]
+    # As a previous build would have left it: another fingerprint, an embedding of another size.
+    page.evaluate(
+        """async () => {
+          const done = (request) => new Promise((resolve) => { request.onsuccess = () => resolve(request.result); });
+          const db = await done(indexedDB.open('digit-recognition'));
+          const tx = db.transaction('examples', 'readwrite');
+          const store = tx.objectStore('examples');
+          const old = { fingerprint: 'an-older-build', embedding: [1, 2, 3] };
+          for (const e of await done(store.getAll())) store.put({ ...e, ...old });
+          await new Promise((resolve) => { tx.oncomplete = resolve; });
+          db.close();
+        }"""
+    )
+    page.reload()
+    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    again = page.evaluate("() => window.digits.exportExamples()")["examples"][0]
+    assert again["fingerprint"] == current["fingerprint"] != "an-older-build"
+    assert again["pixels"] == current["pixels"]
+    np.testing.assert_allclose(again["embedding"], current["embedding"], atol=1e-5)
+
+
+def test_without_indexeddb_the_examples_last_as_long_as_the_page(browser, personal_site, mnist):
+    context = browser.new_context(service_workers="block")
+    context.add_init_script("Object.defineProperty(window, 'indexedDB', { get: () => undefined })")
+    page = open_app(context, personal_site, "wasm")
+    assert page.get_attribute("html", "data-model") == "ready"
+    assert "your examples last until you close it" in page.text_content('[data-testid="examples-status"]')
+    image = mnist_digit_image(mnist, 0)
+    taught = (predict_in_page(page, image)["digit"] + 3) % 10
+    assert teach_in_page(page, image, taught) == 1
+    assert predict_in_page(page, image)["digit"] == taught
+    context.close()
