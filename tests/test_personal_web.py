@@ -71,20 +71,29 @@ def test_wrong_it_was_teaches_the_digit_under_the_answer(fresh_context, personal
     page.select_option('[data-testid="digits"] li [data-testid="correct"]', right)
     _wait_count(page, 1)
     page.wait_for_selector(f'[data-testid="prediction"][data-digit="{right}"]')
-    assert page.text_content('[data-testid="examples-status"]') == f"Learnt: that was a {right}."
+    _wait_status(page, f"Learnt: that was a {right}.")
     assert page.locator('[data-testid="examples-list"] li').count() == 1
     assert page.get_attribute('[data-testid="examples-list"] li', "data-digit") == right
 
 
+def _status(page: Page) -> str:
+    return page.text_content('[data-testid="examples-status"]')
+
+
+def _wait_status(page: Page, text: str) -> None:
+    page.wait_for_function(
+        "(text) => document.querySelector('[data-testid=examples-status]').textContent === text", arg=text
+    )
+
+
 def _import(page: Page, name: str, text: str) -> str:
+    page.evaluate("() => { document.querySelector('[data-testid=examples-status]').textContent = ''; }")
     page.set_input_files(
         '[data-testid="examples-import"]',
         files=[{"name": name, "mimeType": "application/json", "buffer": text.encode()}],
     )
     page.wait_for_function("() => document.querySelector('[data-testid=examples-status]').textContent !== ''")
-    status = page.text_content('[data-testid="examples-status"]')
-    page.evaluate("() => { document.querySelector('[data-testid=examples-status]').textContent = ''; }")
-    return status
+    return _status(page)
 
 
 def test_panel_deletes_forgets_exports_and_imports_and_refuses_bad_files(fresh_context, personal_site, mnist):
@@ -96,13 +105,15 @@ def test_panel_deletes_forgets_exports_and_imports_and_refuses_bad_files(fresh_c
     assert [items.nth(i).get_attribute("data-digit") for i in range(2)] == ["1", "5"]
     assert page.text_content('[data-testid="examples-count"]') == "2 examples of your handwriting."
     items.nth(0).get_by_role("button", name="Delete").click()
-    _wait_count(page, 1)
+    _wait_status(page, "Deleted an example of 1.")
+    assert _count(page) == 1
     with page.expect_download() as download:
         page.click('[data-testid="examples-export"]')
     exported = json.loads(download.value.path().read_text())
     assert exported["format"] == "digit-recognition-examples" and [e["digit"] for e in exported["examples"]] == [5]
     page.click('[data-testid="examples-forget"]')
-    _wait_count(page, 0)
+    _wait_status(page, "All your examples are forgotten.")
+    assert _count(page) == 0
     assert page.locator('[data-testid="examples-list"] li').count() == 0
     assert _import(page, "mine.json", json.dumps(exported)) == "Imported 1 example from mine.json."
     assert _count(page) == 1
