@@ -24,11 +24,11 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import calibration, evaluate, personal
+from . import calibration, evaluate, personal, wholeness
 from .config import shared_config
 from .datasets import Dataset, default_dataset_name, load_dataset
 from .export import export_all, fingerprint
-from .model import embedding_features, with_embedding
+from .model import embedding_features, with_reading_outputs
 from .quantize import choose_web_model
 from .settings import PROJECT_ROOT, BuildOptions
 from .splits import cap_per_class, stratified_split
@@ -37,6 +37,8 @@ from .verify import check_parity
 
 WEB_BUILDER = PROJECT_ROOT / "web" / "build.mjs"
 PARITY_BATCH = 64  # the first test images, a fixed batch for the export check
+# Written numbers of training digits the whole-digit head learns from (fewer for a small training set).
+WHOLENESS_NUMBERS = 3000
 
 
 class Steps:
@@ -175,7 +177,7 @@ def run_build(options: BuildOptions) -> dict:
 
 
 def _build_into(staging: Path, options: BuildOptions) -> dict:
-    steps = Steps(8 if options.web else 7)
+    steps = Steps(9 if options.web else 8)
     with steps.step("data"):
         dataset_name = options.dataset or default_dataset_name()
         if options.dataset is None and dataset_name != "mnist":
@@ -203,8 +205,14 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
             f"'not sure' below {threshold['threshold']:.4f} ({threshold['reason']})",
             flush=True,
         )
+    with steps.step("reading outputs (prototypes, whole-digit head)"):
+        model, metrics["whole_digit"] = _exported_model(model, *splits["train"], options.train.seed)
+        whole = metrics["whole_digit"]
+        print(
+            f"  whole-digit head: {whole['candidates']} candidates, held-out accuracy {whole['held_out_accuracy']:.4f}",
+            flush=True,
+        )
     with steps.step("export SavedModel, TFLite, TF.js"):
-        model = _exported_model(model, *splits["train"])
         metrics["export_sizes"] = export_all(model, staging)
         # Personal examples carry the fingerprint of the model that embedded them (personal.py).
         metrics["model"] = {
@@ -240,12 +248,19 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
     return metrics
 
 
-def _exported_model(model: keras.Model, x_train: np.ndarray, y_train: np.ndarray) -> keras.Model:
-    """The calibrated model with the outputs personal examples need (model.with_embedding), its prototypes
-    drawn from the training digits' embeddings."""
+def _exported_model(
+    model: keras.Model, x_train: np.ndarray, y_train: np.ndarray, seed: int
+) -> tuple[keras.Model, dict]:
+    """The calibrated model with the outputs personal examples and segmentation need
+    (model.with_reading_outputs): prototypes drawn from the training digits' embeddings, and the whole-digit
+    head fitted on candidates cut from numbers written with training digits (wholeness.py)."""
     embed = keras.Model(model.inputs[0], embedding_features(model))
     embeddings = embed.predict(to_model_input(x_train), batch_size=512, verbose=0)
-    return with_embedding(model, personal.class_prototypes(embeddings, y_train))
+    prototypes = personal.class_prototypes(embeddings, y_train)
+    count = min(WHOLENESS_NUMBERS, len(x_train) // 18)
+    inputs, whole = wholeness.labelled_candidates(x_train, count, np.random.default_rng(seed))
+    head, record = wholeness.fit_head(embed.predict(inputs[..., None], batch_size=512, verbose=0), whole, seed)
+    return with_reading_outputs(model, prototypes, head), {"numbers": count, **record}
 
 
 def _describe_web_model(web_model: dict) -> str:

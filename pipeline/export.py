@@ -39,7 +39,7 @@ def fingerprint(model: keras.Model) -> str:
 
 
 def export_saved_model(model: keras.Model, build_dir: Path) -> Path:
-    """`model` is model.with_embedding's: the serving signature gives its outputs by name (config.OUTPUTS)."""
+    """`model` is model.with_reading_outputs's: the serving signature gives its outputs by name (config.OUTPUTS)."""
     target = build_dir / EXPORT_PATHS["saved_model"]
     model.export(target, verbose=False)
     return target

@@ -143,16 +143,31 @@ def embedding_features(model: keras.Model):
     return layers.Flatten(name="embedding_flat")(grid)
 
 
-def with_embedding(model: keras.Model, prototypes: np.ndarray) -> keras.Model:
-    """The exported model: `model` with two more outputs (config.OUTPUTS), the embedding that personal.py
-    compares, and its dot product with each of `prototypes` (unit vectors (P, D), typical training digits):
-    divided by the embedding's length, the cosine similarity. The division is left to personal.py, so the
-    graph needs no ops beyond a classifier's (web/kernels.mjs)."""
+def whole_digit_head() -> tuple[layers.Dense, layers.Dense]:
+    """The layers from the embedding to whole_digit; wholeness.fit_head fits them."""
+    return layers.Dense(32, activation="relu", name="whole_digit_hidden"), layers.Dense(1, name="whole_digit")
+
+
+def with_reading_outputs(model: keras.Model, prototypes: np.ndarray, whole_head: list[np.ndarray]) -> keras.Model:
+    """The exported model: `model` with three more outputs (config.OUTPUTS). The embedding that personal.py
+    compares; its dot product with each of `prototypes` (unit vectors (P, D), typical training digits):
+    divided by the embedding's length, the cosine similarity; and whole_digit, the log-odds that the input is
+    one whole digit (wholeness.py, the head's weights `whole_head`). The division is left to the readers, so
+    the graph needs no ops beyond a classifier's (web/kernels.mjs)."""
     embedding = embedding_features(model)
     similarity = layers.Dense(len(prototypes), use_bias=False, trainable=False, name="prototype_similarity")
     similarities = similarity(embedding)
     similarity.set_weights([prototypes.T.astype(np.float32)])
-    outputs = {"probabilities": model.outputs[0], "embedding": embedding, "prototype_similarity": similarities}
+    hidden, output = whole_digit_head()
+    whole = output(hidden(embedding))
+    hidden.set_weights(whole_head[:2])
+    output.set_weights(whole_head[2:])
+    outputs = {
+        "probabilities": model.outputs[0],
+        "embedding": embedding,
+        "prototype_similarity": similarities,
+        "whole_digit": whole,
+    }
     return keras.Model(model.inputs[0], outputs, name=model.name)
 
 

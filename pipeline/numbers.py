@@ -42,8 +42,10 @@ def _slanted(digit: np.ndarray, height: int, slant: float) -> np.ndarray:
     return np.asarray(sheared, dtype=np.float64) / 255
 
 
-def compose(digits: list[np.ndarray], touching: bool, rng: np.random.Generator) -> np.ndarray:
-    """Ink coverage (0..1) of the digits written side by side."""
+def compose(
+    digits: list[np.ndarray], touching: bool, rng: np.random.Generator
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Ink coverage (0..1) of the digits written side by side, and each digit's columns [left, right)."""
     base = int(rng.integers(24, 72))
     slant = float(rng.uniform(-0.25, 0.25))
     glyphs, tops = [], []
@@ -66,7 +68,26 @@ def compose(digits: list[np.ndarray], touching: bool, rng: np.random.Generator) 
     for glyph, top, left in zip(glyphs, tops, lefts, strict=True):
         region = canvas[top + shift : top + shift + glyph.shape[0], left : left + glyph.shape[1]]
         np.maximum(region, glyph, out=region)
-    return canvas
+    return canvas, [(left, left + glyph.shape[1]) for glyph, left in zip(glyphs, lefts, strict=True)]
+
+
+def write(
+    digits: list[np.ndarray], touching: bool, style: str, rng: np.random.Generator
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """RGBA of the digits written side by side in `style`, somewhere in a larger frame, and each digit's
+    columns [left, right) in it."""
+    strength, columns = compose(digits, touching, rng)
+    height, width = strength.shape
+    margin_y, margin_x = (int(rng.integers(height // 4, height + 1)) for _ in range(2))
+    size = (height + 2 * margin_y, width + 2 * margin_x)
+    top_left = (int(rng.integers(0, 2 * margin_y + 1)), int(rng.integers(0, 2 * margin_x + 1)))
+    rgba = paint(strength, size, top_left, style, rng)
+    return rgba, [(top_left[1] + left, top_left[1] + right) for left, right in columns]
+
+
+def kind_of(i: int, lengths: tuple[int, ...] = LENGTHS) -> tuple[int, bool, str]:
+    """The length, spaced/touching and style of the i-th number of a set: each taken in turn."""
+    return lengths[i % len(lengths)], (i // len(lengths)) % 2 == 1, STYLES[(i // (2 * len(lengths))) % len(STYLES)]
 
 
 def number_set(images: np.ndarray, labels: np.ndarray, count: int, seed: int = 0) -> list[WrittenNumber]:
@@ -74,16 +95,9 @@ def number_set(images: np.ndarray, labels: np.ndarray, count: int, seed: int = 0
     rng = np.random.default_rng(seed)
     numbers = []
     for i in range(count):
-        length = LENGTHS[i % len(LENGTHS)]
-        touching = (i // len(LENGTHS)) % 2 == 1
-        style = STYLES[(i // (2 * len(LENGTHS))) % len(STYLES)]
+        length, touching, style = kind_of(i)
         chosen = rng.choice(len(images), size=length, replace=False)
-        strength = compose([images[j] for j in chosen], touching, rng)
-        height, width = strength.shape
-        margin_y, margin_x = (int(rng.integers(height // 4, height + 1)) for _ in range(2))
-        size = (height + 2 * margin_y, width + 2 * margin_x)
-        top_left = (int(rng.integers(0, 2 * margin_y + 1)), int(rng.integers(0, 2 * margin_x + 1)))
-        rgba = paint(strength, size, top_left, style, rng)
+        rgba, _ = write([images[j] for j in chosen], touching, style, rng)
         numbers.append(WrittenNumber(style, touching, "".join(str(int(labels[j])) for j in chosen), rgba))
     return numbers
 

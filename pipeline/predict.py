@@ -18,7 +18,7 @@ from .errors import InputError
 from .images import load_rgba
 from .personal import Example, personalize, reembed
 from .preprocess import ink_map
-from .segment import DigitRead, Reading, read_number
+from .segment import DigitRead, Reading, Scores, model_scores, read_number
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def tflite_runner(tflite_file: Path, batch_shape: tuple[int, ...]):
     """A function running batches of `batch_shape` through one LiteRT interpreter, set up once.
 
     It returns the model's outputs by name (config.OUTPUTS): {"probabilities": (N, 10), "embedding": (N, D),
-    "prototype_similarity": (N, P)}.
+    "prototype_similarity": (N, P), "whole_digit": (N, 1)}.
     """
     interpreter = Interpreter(model_path=str(tflite_file))
     signature = interpreter.get_signature_runner()
@@ -143,8 +143,13 @@ class Predictor:
             return np.zeros((0, len(LABELS)))
         return personalize(self.outputs(inputs), self.examples)
 
+    def scores(self, inputs: np.ndarray) -> Scores:
+        """(N, 28, 28) candidate digits -> what segmentation weighs them by, with the personal examples' votes."""
+        outputs = self.outputs(inputs)
+        return model_scores(outputs, personalize(outputs, self.examples))
+
     def read(self, rgba: np.ndarray) -> Reading:
-        return read_number(ink_map(rgba), self.classify)
+        return read_number(ink_map(rgba), self.scores)
 
     def predict_file(self, path: Path) -> Prediction:
         return Prediction(str(path), self.read(load_rgba(path)))

@@ -7,8 +7,11 @@ one digit (the detached bar of a 5, a 4 or 7 written in two strokes). What is
 left is a row of pieces, and the model itself chooses how to read them: a wide
 piece may be touching digits and is offered cuts at its thinnest columns;
 neighbouring pieces may be one broken digit. Every way of reading the row is
-scored by the joint probability of its digits, and the best one wins. Each
-digit then goes through the single-digit preprocessing unchanged.
+scored by the joint probability of its digits, weighed by how much each looks
+like one whole digit rather than a piece of one or two run together (the
+model's whole_digit output and the distance of its embedding from the training
+digits' prototypes), and the best one wins. Each digit then goes through the
+single-digit preprocessing unchanged.
 
 `web/src/segment.js` mirrors this file step by step, with the same parameters
 (`config.SEGMENT`, written to `dist/config.json`), so the page and
@@ -24,12 +27,31 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
-from .config import SEGMENT
+from .config import IMAGE_SIZE, SEGMENT
 from .preprocess import InkMap, blank_reason, digit_input, round_half_up, scale_to_peak
 
-# A batch of 28x28 inputs -> their probabilities, (N, 10).
-Classify = Callable[[np.ndarray], np.ndarray]
 _LEFT_OUT = -1  # a piece the best reading leaves out
+IMAGE_SHAPE = (IMAGE_SIZE, IMAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """What the model says of a batch of candidate digits."""
+
+    probabilities: np.ndarray  # (N, 10), with any personal examples' votes
+    whole: np.ndarray  # (N,) log-odds that each is one whole digit (the whole_digit output)
+    typicality: np.ndarray  # (N,) cosine similarity of each one's embedding to the nearest prototype
+
+
+def model_scores(outputs: dict[str, np.ndarray], probabilities: np.ndarray) -> Scores:
+    """Scores from the network's outputs by name (config.OUTPUTS) and the probabilities to answer with."""
+    length = np.maximum(np.linalg.norm(outputs["embedding"].astype(np.float64), axis=1), 1e-12)
+    typicality = outputs["prototype_similarity"].max(axis=1).astype(np.float64) / length
+    return Scores(probabilities, outputs["whole_digit"].reshape(-1).astype(np.float64), typicality)
+
+
+# A batch of 28x28 inputs -> the model's scores of them.
+Classify = Callable[[np.ndarray], Scores]
 
 
 @dataclass(frozen=True)
@@ -192,7 +214,7 @@ class _Row:
         spacing = max(1, round_half_up(SEGMENT["cut_spacing"] * box.height))
         inner = range(box.left + spacing, box.right - spacing + 1)
         chosen: list[int] = []
-        most = min(6, int(box.width / spacing) - 1)
+        most = min(SEGMENT["max_cuts"], int(box.width / spacing) - 1)
         for x in sorted(inner, key=lambda x: (int(profile[x]), x)):
             if len(chosen) >= most:
                 break
@@ -223,7 +245,8 @@ def _masked_crop(ink: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:
     return np.where(mask[rows, cols], ink[rows, cols], 0.0)
 
 
-def _to_source(box: Box, ink: InkMap) -> list[int]:
+def to_source(box: Box, ink: InkMap) -> list[int]:
+    """[x, y, width, height] in the source image's pixels."""
     scale_y = ink.source_shape[0] / ink.ink.shape[0]
     scale_x = ink.source_shape[1] / ink.ink.shape[1]
     left, top = round_half_up(box.left * scale_x), round_half_up(box.top * scale_y)
@@ -231,8 +254,12 @@ def _to_source(box: Box, ink: InkMap) -> list[int]:
     return [left, top, right - left, bottom - top]
 
 
-def _shape_penalty(box: Box) -> float:
-    return SEGMENT["wide_penalty"] * max(0.0, box.width / box.height - SEGMENT["wide_aspect"])
+def _digit_score(scores: Scores, k: int, box: Box) -> float:
+    """How good a digit candidate k is, in log-probability: see config.SEGMENT."""
+    score = math.log(max(float(scores.probabilities[k].max()), 1e-30)) + SEGMENT["digit_bonus"]
+    score += SEGMENT["whole_weight"] * float(scores.whole[k])
+    score -= SEGMENT["typical_weight"] * max(0.0, SEGMENT["typical_floor"] - float(scores.typicality[k]))
+    return score - SEGMENT["wide_penalty"] * max(0.0, box.width / box.height - SEGMENT["wide_aspect"])
 
 
 def _keep_largest(items: list, sizes: list[int], count: int) -> list:
@@ -272,17 +299,25 @@ def find_marks(ink: InkMap) -> tuple[Components, list[list[int]], list[str]]:
     return components, groups, notes
 
 
-def read_number(ink: InkMap, classify: Classify) -> Reading:
-    """The digits in an ink map, left to right, read by `classify`."""
-    if ink.is_blank:
-        return Reading(reason=blank_reason(ink))
+@dataclass
+class Candidates:
+    """Every run of up to max_pieces neighbouring pieces that is tall enough to be a digit."""
+
+    pieces: list[Piece]
+    spans: list[tuple[int, int]]  # [start, end) in pieces, in order of start
+    boxes: list[Box]  # in work pixels
+    masks: list[np.ndarray]
+    inputs: np.ndarray  # (N, 28, 28), each through the single-digit preprocessing
+    notes: list[str]  # what find_marks set aside
+
+
+def find_candidates(ink: InkMap) -> Candidates:
+    """The candidate digits of a (not blank) ink map, for the model to choose among."""
     components, groups, notes = find_marks(ink)
     row = _Row(ink, components, groups)
     pieces = [piece for g in range(len(groups)) for piece in row.cuts(g)]
-
-    # Every run of up to max_pieces neighbouring pieces is a candidate digit, if it is tall enough to be one.
     shortest = SEGMENT["min_height_fraction"] * max(box.height for box in row.boxes)
-    candidates: list[tuple[int, int, Box, np.ndarray]] = []
+    spans, boxes, masks = [], [], []
     for start in range(len(pieces)):
         for end in range(start + 1, min(len(pieces), start + SEGMENT["max_pieces"]) + 1):
             run = pieces[start:end]
@@ -291,9 +326,20 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
             mask = row.mask(run)
             box = _ink_box(mask)
             if box is not None and box.height >= shortest:
-                candidates.append((start, end, box, mask))
-    inputs = np.array([digit_input(_masked_crop(ink.ink, mask, box)) for *_, box, mask in candidates])
-    probabilities = classify(inputs) if candidates else np.zeros((0, 10))
+                spans.append((start, end))
+                boxes.append(box)
+                masks.append(mask)
+    inputs = np.array([digit_input(_masked_crop(ink.ink, mask, box)) for box, mask in zip(boxes, masks, strict=True)])
+    return Candidates(pieces, spans, boxes, masks, inputs.reshape(-1, *IMAGE_SHAPE), notes)
+
+
+def read_number(ink: InkMap, classify: Classify) -> Reading:
+    """The digits in an ink map, left to right, read by `classify`."""
+    if ink.is_blank:
+        return Reading(reason=blank_reason(ink))
+    found = find_candidates(ink)
+    pieces, notes = found.pieces, found.notes
+    scores = classify(found.inputs) if len(found.inputs) else Scores(np.zeros((0, 10)), np.zeros(0), np.zeros(0))
 
     # Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
     # A piece may also be left out, at a cost: the bar of a 5 too far from it, a stray mark.
@@ -303,9 +349,9 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
     for start in range(len(pieces)):
         if best[start] - SEGMENT["skip_penalty"] > best[start + 1]:
             best[start + 1], back[start + 1] = best[start] - SEGMENT["skip_penalty"], _LEFT_OUT
-        while k < len(candidates) and candidates[k][0] == start:
-            end, box = candidates[k][1], candidates[k][2]
-            score = best[start] + math.log(max(float(probabilities[k].max()), 1e-30)) - _shape_penalty(box)
+        while k < len(found.spans) and found.spans[k][0] == start:
+            end = found.spans[k][1]
+            score = best[start] + _digit_score(scores, k, found.boxes[k])
             if end < len(pieces) and pieces[end].group == pieces[end - 1].group:
                 score -= SEGMENT["cut_penalty"]
             if score > best[end]:
@@ -318,14 +364,14 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
             left_out, end = left_out + 1, end - 1
         else:
             chosen.append(back[end])
-            end = candidates[back[end]][0]
+            end = found.spans[back[end]][0]
     chosen.reverse()
     if left_out:
         notes.append(f"{left_out} small mark(s) left out")
 
-    digits = [DigitRead(_to_source(candidates[k][2], ink), inputs[k], probabilities[k]) for k in chosen]
+    digits = [DigitRead(to_source(found.boxes[k], ink), found.inputs[k], scores.probabilities[k]) for k in chosen]
     if len(digits) > SEGMENT["max_digits"]:
-        sizes = [int(candidates[k][3].sum()) for k in chosen]
+        sizes = [int(found.masks[k].sum()) for k in chosen]
         most = SEGMENT["max_digits"]
         notes.append(f"{len(digits) - most} more mark(s) dropped: at most {most} digits are read")
         digits = _keep_largest(digits, sizes, most)

@@ -69,7 +69,7 @@ def _difference(values: np.ndarray, reference: np.ndarray) -> float:
 
 
 def check_parity(model: keras.Model, build_dir: Path, batch: np.ndarray) -> dict[str, float]:
-    """Max abs difference per export, over every output of `model` (model.with_embedding's); raises
+    """Max abs difference per export, over every output of `model` (model.with_reading_outputs's); raises
     ParityError past the tolerance."""
     reference = model.predict(batch, verbose=0)
     runs = {

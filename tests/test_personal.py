@@ -199,8 +199,11 @@ def test_every_export_gives_the_embedding_and_the_build_records_the_fingerprint(
         assert outputs["probabilities"].shape == (3, 10), name
         assert outputs["embedding"].shape == (3, identity["embedding_size"]), name
         assert outputs["prototype_similarity"].shape == (3, identity["prototypes"]), name
+        assert outputs["whole_digit"].shape == (3, 1), name
         for output, values in outputs.items():  # the web model's weights are quantized: close, not equal
-            np.testing.assert_allclose(values, runs["saved_model"][output], rtol=0.05, atol=0.05)
+            # whole_digit is log-odds, not a probability: quantization moves it by up to a tenth or so.
+            tolerance = 0.2 if output == "whole_digit" else 0.05
+            np.testing.assert_allclose(values, runs["saved_model"][output], rtol=0.05, atol=tolerance)
     # Dot products with unit prototypes: over the embedding's length, cosines.
     lengths = np.linalg.norm(runs["saved_model"]["embedding"], axis=1, keepdims=True)
     assert (np.abs(runs["saved_model"]["prototype_similarity"] / lengths) <= 1 + 1e-5).all()

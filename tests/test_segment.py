@@ -89,7 +89,7 @@ def row(glyphs: list[np.ndarray], gap: int) -> np.ndarray:
 def classify(quick_dist):
     from pipeline.predict import Predictor
 
-    return Predictor(quick_dist / "export/tflite/model.tflite").classify
+    return Predictor(quick_dist / "export/tflite/model.tflite").scores
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def clear_digits(classify, mnist):
         if int(label) in chosen:
             continue
         pixels = preprocess_rgba(paper(glyph(image, 56))).pixels
-        probabilities = classify(pixels[None])[0]
+        probabilities = classify(pixels[None]).probabilities[0]
         if probabilities.argmax() == label and probabilities.max() > 0.8:
             chosen[int(label)] = image
     assert len(chosen) == 10

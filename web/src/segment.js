@@ -2,7 +2,8 @@
 // the ink map, left to right. Pieces of ink are the marks; specks, dots, lines
 // and borders are set aside; marks overlapping horizontally are one digit; the
 // model chooses how to read what is left (cuts through touching digits, broken
-// digits joined) by the joint probability of the digits. Boxes are
+// digits joined) by the joint probability of the digits, weighed by how much
+// each looks like one whole digit. Boxes are
 // {left, top, right, bottom}, half-open, in work pixels until the end.
 import { blankReason, digitInput, roundHalfUp, scaleToPeak } from './preprocess.js';
 
@@ -100,7 +101,28 @@ export function findComponents(mask, width, height) {
   return { labels, boxes, sizes };
 }
 
-const shapePenalty = (box, params) => params.wide_penalty * Math.max(0, boxWidth(box) / boxHeight(box) - params.wide_aspect);
+/**
+ * What segmentation weighs candidate digits by (see model_scores): {probabilities, whole, typicality}, a
+ * row each, from the network's outputs by name and the probabilities to answer with.
+ */
+export function modelScores(outputs, probabilities) {
+  return {
+    probabilities,
+    whole: outputs.whole_digit.map((row) => row[0]),
+    typicality: outputs.embedding.map((embedding, i) => {
+      const length = Math.max(Math.hypot(...embedding), 1e-12);
+      return Math.max(...outputs.prototype_similarity[i]) / length;
+    }),
+  };
+}
+
+// How good candidate k is as a digit, in log-probability (see _digit_score).
+function digitScore(scores, k, box, params) {
+  let score = Math.log(Math.max(Math.max(...scores.probabilities[k]), 1e-30)) + params.digit_bonus;
+  score += params.whole_weight * scores.whole[k];
+  score -= params.typical_weight * Math.max(0, params.typical_floor - scores.typicality[k]);
+  return score - params.wide_penalty * Math.max(0, boxWidth(box) / boxHeight(box) - params.wide_aspect);
+}
 
 // The `count` items of largest size, in their original order.
 function keepLargest(items, sizes, count) {
@@ -118,7 +140,7 @@ function createRow(ink, components, groups) {
   function mask(pieces) {
     const out = new Uint8Array(width * height);
     for (const piece of pieces) {
-      for (let y = 0; y < height; y++) {
+      for (let y = boxes[piece.group].top; y < boxes[piece.group].bottom; y++) {
         for (let x = piece.left; x < piece.right; x++) {
           if (groupOf[components.labels[y * width + x]] === piece.group + 1) out[y * width + x] = 1;
         }
@@ -133,13 +155,13 @@ function createRow(ink, components, groups) {
     if (boxWidth(box) <= params.split_aspect * boxHeight(box)) return [whole];
     const pixels = mask([whole]);
     const profile = new Int32Array(width);
-    for (let y = 0; y < height; y++) for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * width + x];
+    for (let y = box.top; y < box.bottom; y++) for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * width + x];
     const spacing = Math.max(1, roundHalfUp(params.cut_spacing * boxHeight(box)));
     const inner = [];
     for (let x = box.left + spacing; x < box.right - spacing + 1; x++) inner.push(x);
     inner.sort((a, b) => profile[a] - profile[b] || a - b);
     const chosen = [];
-    const most = Math.min(6, Math.trunc(boxWidth(box) / spacing) - 1);
+    const most = Math.min(params.max_cuts, Math.trunc(boxWidth(box) / spacing) - 1);
     for (const x of inner) {
       if (chosen.length >= most) break;
       if (chosen.every((c) => Math.abs(x - c) >= spacing)) chosen.push(x);
@@ -167,10 +189,11 @@ function createRow(ink, components, groups) {
   return { boxes, mask, cuts, closeEnough };
 }
 
-function inkBox(mask, width, height) {
-  let top = height, bottom = -1, left = width, right = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
+// The box of the mask's ink, looked for only within `bounds` (the run's pieces), which holds all of it.
+function inkBox(mask, width, bounds) {
+  let top = bounds.bottom, bottom = -1, left = bounds.right, right = -1;
+  for (let y = bounds.top; y < bounds.bottom; y++) {
+    for (let x = bounds.left; x < bounds.right; x++) {
       if (mask[y * width + x]) {
         top = Math.min(top, y); bottom = Math.max(bottom, y);
         left = Math.min(left, x); right = Math.max(right, x);
@@ -231,32 +254,48 @@ export function findMarks(map, params) {
 }
 
 /**
- * The digits in an ink map (preprocess.js's inkMap), left to right: {digits:
- * [{box: [x, y, width, height] in source pixels, pixels, probabilities}], reason}.
- * `classify(inputs)` takes an array of 28x28 Float32Arrays and resolves to their probabilities.
+ * The candidate digits of a (not blank) ink map (see find_candidates): {pieces, spans: [[start, end)],
+ * boxes, masks, inputs: 28x28 Float32Arrays, notes}.
  */
-export async function readNumber(map, config, classify) {
-  if (map.blank) return { digits: [], reason: blankReason(map) };
+export function findCandidates(map, config) {
   const seg = config.segment;
   const { ink } = map;
   const { components, groups, notes } = findMarks(map, config);
   const row = createRow(ink, components, groups);
   const pieces = groups.flatMap((_, g) => row.cuts(g, seg));
-
-  // Every run of up to max_pieces neighbouring pieces is a candidate digit, if it is tall enough to be one.
   const shortest = seg.min_height_fraction * Math.max(...row.boxes.map(boxHeight));
-  const candidates = [];
+  const spans = [];
+  const boxes = [];
+  const masks = [];
   for (let start = 0; start < pieces.length; start++) {
     for (let end = start + 1; end <= Math.min(pieces.length, start + seg.max_pieces); end++) {
       const run = pieces.slice(start, end);
       if (end - start > 1 && !row.closeEnough(run, seg)) break;
       const mask = row.mask(run);
-      const box = inkBox(mask, ink.width, ink.height);
-      if (box && boxHeight(box) >= shortest) candidates.push({ start, end, box, mask });
+      const bounds = unionAll(run.map((p) => ({ ...row.boxes[p.group], left: p.left, right: p.right })));
+      const box = inkBox(mask, ink.width, bounds);
+      if (box && boxHeight(box) >= shortest) {
+        spans.push([start, end]);
+        boxes.push(box);
+        masks.push(mask);
+      }
     }
   }
-  const inputs = candidates.map(({ mask, box }) => digitInput(maskedCrop(ink, mask, box), config));
-  const probabilities = await classify(inputs);
+  const inputs = boxes.map((box, k) => digitInput(maskedCrop(ink, masks[k], box), config));
+  return { pieces, spans, boxes, masks, inputs, notes };
+}
+
+/**
+ * The digits in an ink map (preprocess.js's inkMap), left to right: {digits:
+ * [{box: [x, y, width, height] in source pixels, pixels, probabilities}], reason}.
+ * `classify(inputs)` takes an array of 28x28 Float32Arrays and resolves to their scores (modelScores).
+ */
+export async function readNumber(map, config, classify) {
+  if (map.blank) return { digits: [], reason: blankReason(map) };
+  const seg = config.segment;
+  const found = findCandidates(map, config);
+  const { pieces, notes } = found;
+  const scores = found.inputs.length ? await classify(found.inputs) : { probabilities: [], whole: [], typicality: [] };
 
   // Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
   // A piece may also be left out, at a cost: the bar of a 5 too far from it, a stray mark.
@@ -268,9 +307,9 @@ export async function readNumber(map, config, classify) {
       best[start + 1] = best[start] - seg.skip_penalty;
       back[start + 1] = LEFT_OUT;
     }
-    for (; k < candidates.length && candidates[k].start === start; k++) {
-      const { end, box } = candidates[k];
-      let score = best[start] + Math.log(Math.max(Math.max(...probabilities[k]), 1e-30)) - shapePenalty(box, seg);
+    for (; k < found.spans.length && found.spans[k][0] === start; k++) {
+      const end = found.spans[k][1];
+      let score = best[start] + digitScore(scores, k, found.boxes[k], seg);
       if (end < pieces.length && pieces[end].group === pieces[end - 1].group) score -= seg.cut_penalty;
       if (score > best[end]) {
         best[end] = score;
@@ -286,15 +325,17 @@ export async function readNumber(map, config, classify) {
       end--;
     } else {
       chosen.push(back[end]);
-      end = candidates[back[end]].start;
+      end = found.spans[back[end]][0];
     }
   }
   chosen.reverse();
   if (leftOut) notes.push(`${leftOut} small mark(s) left out`);
 
-  let digits = chosen.map((k) => ({ box: toSource(candidates[k].box, map), pixels: inputs[k], probabilities: probabilities[k] }));
+  let digits = chosen.map((k) => ({
+    box: toSource(found.boxes[k], map), pixels: found.inputs[k], probabilities: scores.probabilities[k],
+  }));
   if (digits.length > seg.max_digits) {
-    const sizes = chosen.map((k) => candidates[k].mask.reduce((a, b) => a + b, 0));
+    const sizes = chosen.map((k) => found.masks[k].reduce((a, b) => a + b, 0));
     notes.push(`${digits.length - seg.max_digits} more mark(s) dropped: at most ${seg.max_digits} digits are read`);
     digits = keepLargest(digits, sizes, seg.max_digits);
   }
