@@ -317,9 +317,15 @@ def find_candidates(ink: InkMap) -> Candidates:
     row = _Row(ink, components, groups)
     pieces = [piece for g in range(len(groups)) for piece in row.cuts(g)]
     shortest = SEGMENT["min_height_fraction"] * max(box.height for box in row.boxes)
+    # A mark whole is always a candidate, even when cut into more than max_pieces (a small digit's cuts are close).
+    group_end = {piece.group: i + 1 for i, piece in enumerate(pieces)}
     spans, boxes, masks = [], [], []
     for start in range(len(pieces)):
-        for end in range(start + 1, min(len(pieces), start + SEGMENT["max_pieces"]) + 1):
+        ends = list(range(start + 1, min(len(pieces), start + SEGMENT["max_pieces"]) + 1))
+        whole_mark = group_end[pieces[start].group]
+        if (start == 0 or pieces[start - 1].group != pieces[start].group) and whole_mark > ends[-1]:
+            ends.append(whole_mark)
+        for end in ends:
             run = pieces[start:end]
             if end - start > 1 and not _close_enough(run, row):
                 break

@@ -7,7 +7,7 @@ from PIL import Image
 from pipeline.config import PREPROCESS, SEGMENT
 from pipeline.preprocess import ink_map, preprocess_rgba, work_shape
 from pipeline.realworld import ink_on_paper
-from pipeline.segment import Box, drop_dots, find_components, group_marks, read_number
+from pipeline.segment import Box, drop_dots, find_candidates, find_components, group_marks, read_number
 
 
 def box(left, top, right, bottom):
@@ -134,6 +134,17 @@ def test_touching_digits_are_cut_where_the_model_reads_best(clear_digits, classi
     ink = ink_map(paper(strength))
     assert len(find_components(ink.ink > PREPROCESS["noise_floor"] * ink.contrast).boxes) < len(number)  # they touch
     assert read(paper(strength), classify).number == number
+
+
+def test_a_small_wide_mark_is_still_a_candidate_whole():
+    """A small digit's cuts lie a few pixels apart, so a wide one falls into more than max_pieces pieces;
+    read whole, it must still be on offer (a small photographed 4 read as "41" before)."""
+    rows, cols = np.mgrid[0:12, 0:26]
+    ring = np.abs(((rows - 5.5) / 5.5) ** 2 + ((cols - 12.5) / 12.5) ** 2 - 0.8) < 0.25
+    found = find_candidates(ink_map(paper(ring.astype(float))))
+    assert len({piece.group for piece in found.pieces}) == 1
+    assert len(found.pieces) > SEGMENT["max_pieces"]
+    assert (0, len(found.pieces)) in found.spans
 
 
 def test_a_broken_zero_is_one_digit(clear_digits, classify):

@@ -264,11 +264,19 @@ export function findCandidates(map, config) {
   const row = createRow(ink, components, groups);
   const pieces = groups.flatMap((_, g) => row.cuts(g, seg));
   const shortest = seg.min_height_fraction * Math.max(...row.boxes.map(boxHeight));
+  // A mark whole is always a candidate, even when cut into more than max_pieces (a small digit's cuts are close).
+  const groupEnd = new Map(pieces.map((piece, i) => [piece.group, i + 1]));
   const spans = [];
   const boxes = [];
   const masks = [];
   for (let start = 0; start < pieces.length; start++) {
-    for (let end = start + 1; end <= Math.min(pieces.length, start + seg.max_pieces); end++) {
+    const ends = [];
+    for (let end = start + 1; end <= Math.min(pieces.length, start + seg.max_pieces); end++) ends.push(end);
+    const wholeMark = groupEnd.get(pieces[start].group);
+    if ((start === 0 || pieces[start - 1].group !== pieces[start].group) && wholeMark > ends[ends.length - 1]) {
+      ends.push(wholeMark);
+    }
+    for (const end of ends) {
       const run = pieces.slice(start, end);
       if (end - start > 1 && !row.closeEnough(run, seg)) break;
       const mask = row.mask(run);
