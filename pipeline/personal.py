@@ -66,12 +66,8 @@ def personalize(outputs: dict[str, np.ndarray], examples: list[Example], setting
     if not examples:
         return probabilities
     stored = _unit(np.stack([e.embedding for e in examples]).astype(np.float64))
-    embeddings = np.asarray(outputs["embedding"], dtype=np.float64)
-    lengths = np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
-    to_examples = (embeddings / lengths) @ stored.T  # (N, M) cosine similarities
-    # The model gives dot products with unit prototypes: over the embedding's length, cosines.
-    to_prototypes = np.asarray(outputs["prototype_similarity"], dtype=np.float64) / lengths  # (N, P)
-    nearest_prototype = to_prototypes.max(axis=1, keepdims=True)
+    to_examples = _unit(np.asarray(outputs["embedding"], dtype=np.float64)) @ stored.T  # (N, M) cosine similarities
+    nearest_prototype = nearest_prototype_cosine(outputs)[:, np.newaxis]
     # Kernels relative to the nearest of all, so none overflows however small the bandwidth.
     nearest = np.maximum(to_examples.max(axis=1, keepdims=True), nearest_prototype)
     prototypes = np.exp((nearest_prototype - nearest) / settings["bandwidth"])
@@ -79,6 +75,14 @@ def personalize(outputs: dict[str, np.ndarray], examples: list[Example], setting
     share = examples_kernel / (prototypes + examples_kernel.sum(axis=1, keepdims=True))  # (N, M)
     by_class = share @ np.eye(len(LABELS))[[e.digit for e in examples]]
     return (1.0 - share.sum(axis=1, keepdims=True)) * probabilities + by_class
+
+
+def nearest_prototype_cosine(outputs: dict[str, np.ndarray]) -> np.ndarray:
+    """(N,) cosine similarity of each image's embedding to its nearest prototype (a typical training digit)."""
+    embeddings = np.asarray(outputs["embedding"], dtype=np.float64)
+    lengths = np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+    # The model gives dot products with unit prototypes: over the embedding's length, cosines.
+    return (np.asarray(outputs["prototype_similarity"], dtype=np.float64) / lengths).max(axis=1)
 
 
 def class_prototypes(embeddings: np.ndarray, labels: np.ndarray, seed: int = 0) -> np.ndarray:

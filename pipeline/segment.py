@@ -28,6 +28,7 @@ import numpy as np
 from scipy import ndimage
 
 from .config import IMAGE_SIZE, SEGMENT
+from .personal import nearest_prototype_cosine
 from .preprocess import InkMap, blank_reason, digit_input, round_half_up, scale_to_peak
 
 _LEFT_OUT = -1  # a piece the best reading leaves out
@@ -45,9 +46,8 @@ class Scores:
 
 def model_scores(outputs: dict[str, np.ndarray], probabilities: np.ndarray) -> Scores:
     """Scores from the network's outputs by name (config.OUTPUTS) and the probabilities to answer with."""
-    length = np.maximum(np.linalg.norm(outputs["embedding"].astype(np.float64), axis=1), 1e-12)
-    typicality = outputs["prototype_similarity"].max(axis=1).astype(np.float64) / length
-    return Scores(probabilities, outputs["whole_digit"].reshape(-1).astype(np.float64), typicality)
+    whole = outputs["whole_digit"].reshape(-1).astype(np.float64)
+    return Scores(probabilities, whole, nearest_prototype_cosine(outputs))
 
 
 # A batch of 28x28 inputs -> the model's scores of them.

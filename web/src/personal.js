@@ -21,22 +21,27 @@ function unit(vector) {
   return vector.map((v) => v / length);
 }
 
+/** One image's cosine similarity to its nearest prototype (a typical training digit), from its network outputs. */
+export function nearestPrototypeCosine({ embedding, prototype_similarity: prototypeDots }) {
+  const length = Math.max(Math.hypot(...embedding), 1e-12);
+  // The model gives dot products with unit prototypes: over the embedding's length, cosines.
+  return Math.max(...prototypeDots.map((dot) => dot / length));
+}
+
 /**
  * One image's network outputs ({probabilities, embedding, prototype_similarity}) -> its probabilities with the
  * examples taken in. `prepared` comes from prepareExamples (unit embeddings): one dot product per example.
  */
-export function personalize({ probabilities, embedding, prototype_similarity: prototypeDots }, prepared, settings) {
+export function personalize(outputs, prepared, settings) {
+  const { probabilities, embedding } = outputs;
   if (!prepared.length) return probabilities;
-  const length = Math.max(Math.hypot(...embedding), 1e-12);
   const query = unit(embedding);
-  // The model gives dot products with unit prototypes: over the embedding's length, cosines.
-  const toPrototypes = prototypeDots.map((dot) => dot / length);
   const toExamples = prepared.map(({ direction }) => {
     let similarity = 0;
     for (let i = 0; i < query.length; i++) similarity += query[i] * direction[i];
     return similarity;
   });
-  const nearestPrototype = Math.max(...toPrototypes);
+  const nearestPrototype = nearestPrototypeCosine(outputs);
   // Kernels relative to the nearest of all, so none overflows however small the bandwidth.
   const nearest = Math.max(...toExamples, nearestPrototype);
   const kernel = (similarity) => Math.exp((similarity - nearest) / settings.bandwidth);

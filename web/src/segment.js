@@ -5,6 +5,7 @@
 // digits joined) by the joint probability of the digits, weighed by how much
 // each looks like one whole digit. Boxes are
 // {left, top, right, bottom}, half-open, in work pixels until the end.
+import { nearestPrototypeCosine } from './personal.js';
 import { blankReason, digitInput, roundHalfUp, scaleToPeak } from './preprocess.js';
 
 const LEFT_OUT = -1; // a piece the best reading leaves out
@@ -109,10 +110,9 @@ export function modelScores(outputs, probabilities) {
   return {
     probabilities,
     whole: outputs.whole_digit.map((row) => row[0]),
-    typicality: outputs.embedding.map((embedding, i) => {
-      const length = Math.max(Math.hypot(...embedding), 1e-12);
-      return Math.max(...outputs.prototype_similarity[i]) / length;
-    }),
+    typicality: outputs.embedding.map((embedding, i) => nearestPrototypeCosine({
+      embedding, prototype_similarity: outputs.prototype_similarity[i],
+    })),
   };
 }
 
