@@ -257,6 +257,7 @@ def _exported_model(
     embed = keras.Model(model.inputs[0], embedding_features(model))
     embeddings = embed.predict(to_model_input(x_train), batch_size=512, verbose=0)
     prototypes = personal.class_prototypes(embeddings, y_train)
+    # Numbers hold 3.5 digits on average (wholeness.LENGTHS): at most about a fifth of the training digits.
     count = min(WHOLENESS_NUMBERS, len(x_train) // 18)
     inputs, whole = wholeness.labelled_candidates(x_train, count, np.random.default_rng(seed))
     head, record = wholeness.fit_head(embed.predict(inputs[..., None], batch_size=512, verbose=0), whole, seed)
