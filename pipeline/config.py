@@ -72,6 +72,9 @@ SEGMENT: dict[str, float | int] = {
     # Cutting through a connected mark costs this much log-probability, so a wide digit (a slanted 8)
     # is not read as two when the two readings are about as likely.
     "cut_penalty": 1.0,
+    # ... and this much more per unit of ink crossed, as a share of the mark's height: digits touch where
+    # a stroke or two meet, while a cut along a stroke (the tail of a 9) splits one digit.
+    "cut_ink_penalty": 3.0,
     # The classifier reads a piece of a digit, or two digits run together, as some digit, often confidently.
     # Two more signals of the model tell them from one whole digit (wholeness.py): the whole_digit output,
     # log-odds that the input is one whole digit, adds `whole_weight` times itself; and a digit whose

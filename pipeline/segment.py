@@ -158,6 +158,7 @@ class Piece:
     group: int
     left: int
     right: int
+    cut_ink: float = 0.0  # where the piece starts at a cut: ink pixels in that column / the group's height
 
 
 @dataclass
@@ -222,7 +223,8 @@ class _Row:
                 chosen.append(x)
         edges = [box.left, *sorted(chosen), box.right]
         # A cut through a gap between two marks of the group can leave a piece with no ink.
-        return [Piece(group, a, b) for a, b in zip(edges, edges[1:], strict=False) if profile[a:b].sum() > 0]
+        pieces = [Piece(group, a, b, int(profile[a]) / box.height) for a, b in zip(edges, edges[1:], strict=False)]
+        return [piece for piece in pieces if profile[piece.left : piece.right].sum() > 0]
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -306,7 +308,7 @@ class Candidates:
     pieces: list[Piece]
     spans: list[tuple[int, int]]  # [start, end) in pieces, in order of start
     boxes: list[Box]  # in work pixels
-    masks: list[np.ndarray]
+    sizes: list[int]  # ink pixels
     inputs: np.ndarray  # (N, 28, 28), each through the single-digit preprocessing
     notes: list[str]  # what find_marks set aside
 
@@ -319,7 +321,8 @@ def find_candidates(ink: InkMap) -> Candidates:
     shortest = SEGMENT["min_height_fraction"] * max(box.height for box in row.boxes)
     # A mark whole is always a candidate, even when cut into more than max_pieces (a small digit's cuts are close).
     group_end = {piece.group: i + 1 for i, piece in enumerate(pieces)}
-    spans, boxes, masks = [], [], []
+    # Each mask is cropped and counted at once: a full-size mask per candidate would add up on a wide image.
+    spans, boxes, sizes, crops = [], [], [], []
     for start in range(len(pieces)):
         ends = list(range(start + 1, min(len(pieces), start + SEGMENT["max_pieces"]) + 1))
         whole_mark = group_end[pieces[start].group]
@@ -334,9 +337,10 @@ def find_candidates(ink: InkMap) -> Candidates:
             if box is not None and box.height >= shortest:
                 spans.append((start, end))
                 boxes.append(box)
-                masks.append(mask)
-    inputs = np.array([digit_input(_masked_crop(ink.ink, mask, box)) for box, mask in zip(boxes, masks, strict=True)])
-    return Candidates(pieces, spans, boxes, masks, inputs.reshape(-1, *IMAGE_SHAPE), notes)
+                crops.append(_masked_crop(ink.ink, mask, box))
+                sizes.append(int(np.count_nonzero(mask[box.top : box.bottom, box.left : box.right])))
+    inputs = np.array([digit_input(crop) for crop in crops])
+    return Candidates(pieces, spans, boxes, sizes, inputs.reshape(-1, *IMAGE_SHAPE), notes)
 
 
 def read_number(ink: InkMap, classify: Classify) -> Reading:
@@ -359,7 +363,7 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
             end = found.spans[k][1]
             score = best[start] + _digit_score(scores, k, found.boxes[k])
             if end < len(pieces) and pieces[end].group == pieces[end - 1].group:
-                score -= SEGMENT["cut_penalty"]
+                score -= SEGMENT["cut_penalty"] + SEGMENT["cut_ink_penalty"] * pieces[end].cut_ink
             if score > best[end]:
                 best[end], back[end] = score, k
             k += 1
@@ -372,12 +376,16 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
             chosen.append(back[end])
             end = found.spans[back[end]][0]
     chosen.reverse()
+    if not chosen and found.spans:
+        # Every mark left out: read the likeliest digit rather than nothing, as the whole image would be read.
+        best_k = max(range(len(found.spans)), key=lambda k: _digit_score(scores, k, found.boxes[k]))
+        chosen, left_out = [best_k], len(pieces) - (found.spans[best_k][1] - found.spans[best_k][0])
     if left_out:
         notes.append(f"{left_out} small mark(s) left out")
 
     digits = [DigitRead(to_source(found.boxes[k], ink), found.inputs[k], scores.probabilities[k]) for k in chosen]
     if len(digits) > SEGMENT["max_digits"]:
-        sizes = [int(found.masks[k].sum()) for k in chosen]
+        sizes = [found.sizes[k] for k in chosen]
         most = SEGMENT["max_digits"]
         notes.append(f"{len(digits) - most} more mark(s) dropped: at most {most} digits are read")
         digits = _keep_largest(digits, sizes, most)

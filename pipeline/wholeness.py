@@ -19,7 +19,7 @@ import numpy as np
 from .model import whole_digit_head
 from .numbers import kind_of, write
 from .preprocess import ink_map
-from .segment import find_candidates, to_source
+from .segment import Box, find_candidates, to_source
 
 WHOLE_OVERLAP = 0.8
 PART_OVERLAP = 0.6
@@ -28,9 +28,9 @@ EPOCHS = 15
 
 
 def _column_overlap(box: list[int], columns: tuple[int, int]) -> float:
-    left, right = box[0], box[0] + box[2]
-    inter = max(0, min(right, columns[1]) - max(left, columns[0]))
-    return inter / (max(right, columns[1]) - min(left, columns[0]))
+    """Horizontal overlap over union of a candidate's [x, y, width, height] and a digit's columns."""
+    candidate, digit = Box(box[0], 0, box[0] + box[2], 1), Box(columns[0], 0, columns[1], 1)
+    return candidate.overlap(digit) / candidate.union(digit).width
 
 
 def labelled_candidates(images: np.ndarray, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .config import PERSONAL
-from .personal import Example, personalize, quantize_pixels
+from .personal import Example, model_input, personalize, quantize_pixels
 from .preprocess import preprocess_rgba
 
 Stroke = list[tuple[float, float]]  # points in a unit box, y down
@@ -183,7 +183,7 @@ def teaching_examples(
     ones first, since those are what a person corrects."""
     chosen = [i for d in digits for i in sorted(np.flatnonzero(labels == d), key=lambda i: not misread[i])[:count]]
     pixels = quantize_pixels(inputs[chosen]) if chosen else np.zeros((0, 28, 28), np.uint8)
-    embeddings = outputs(pixels / np.float32(255))["embedding"] if chosen else []
+    embeddings = outputs(model_input(pixels))["embedding"] if chosen else []
     return [Example(int(labels[i]), p, e, "") for i, p, e in zip(chosen, pixels, embeddings, strict=True)]
 
 

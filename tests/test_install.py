@@ -15,12 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 from PIL import Image
-from test_web import (
-    LOAD_TIMEOUT_MS,
-    STROKES,
-    WAIT_FOR_SW_CONTROL_JS,
-    settle,
-)
+from test_web import STROKES, open_controlled, open_ready, settle, wait_ready
 
 from pipeline.browser import draw_strokes, serve
 
@@ -33,13 +28,6 @@ THEME_COLOR_JS = """() => {
   const rgb = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3);
   return { meta: meta?.content, page: '#' + rgb.map((v) => Number(v).toString(16).padStart(2, '0')).join('') };
 }"""
-
-
-def open_ready(context, url: str):
-    page = context.new_page()
-    page.goto(url)
-    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
-    return page
 
 
 def fetch(page, url: str) -> tuple[bytes, str]:
@@ -143,8 +131,7 @@ def test_start_url_opens_offline(browser, quick_dist: Path, prefix):
     """Installed, the app opens at start_url: after one visit that must work with no network at all."""
     with serve(quick_dist, prefix) as url:
         context = browser.new_context()
-        page = open_ready(context, url)
-        page.evaluate(WAIT_FOR_SW_CONTROL_JS)
+        page = open_controlled(context, url)
         manifest_url, manifest = linked_manifest(page)
         errors = context.new_cdp_session(page).send("Page.getInstallabilityErrors")["installabilityErrors"]
         # Playwright's contexts are incognito ones, where nothing installs; every other criterion must hold.
@@ -152,7 +139,7 @@ def test_start_url_opens_offline(browser, quick_dist: Path, prefix):
     context.set_offline(True)  # and the server is gone too
     start = context.new_page()
     start.goto(urljoin(manifest_url, manifest["start_url"]))
-    start.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    wait_ready(start)
     draw_strokes(start, STROKES["one"])
     assert settle(start) != ""
     icons = [urljoin(manifest_url, icon["src"]) for icon in manifest["icons"]]

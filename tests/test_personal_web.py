@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page
 from test_personal import mnist_digit_image
-from test_web import FLOAT32_MODEL, LOAD_TIMEOUT_MS, STROKES, WAIT_FOR_SW_CONTROL_JS, number_images, open_app, settle
+from test_web import (
+    FLOAT32_MODEL,
+    STROKES,
+    number_images,
+    open_app,
+    open_controlled,
+    reload_offline,
+    settle,
+    wait_ready,
+)
 
 from pipeline.browser import draw_strokes, predict_in_page, read_in_page, serve, teach_in_page
 from pipeline.personal import load_examples
@@ -42,18 +51,13 @@ def test_teaching_sticks_across_reloads_offline_and_forget_undoes_it(browser, qu
     image, other = mnist_digit_image(mnist, 0), mnist_digit_image(mnist, 1)  # a 7 and a 2
     with serve(quick_dist) as url:
         context = browser.new_context()
-        page = context.new_page()
-        page.goto(url)
-        page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
-        page.evaluate(WAIT_FOR_SW_CONTROL_JS)
+        page = open_controlled(context, url)
         network, other_network = predict_in_page(page, image)["digit"], predict_in_page(page, other)["digit"]
         taught = (network + 3) % 10
         assert teach_in_page(page, image, taught) == 1
         assert predict_in_page(page, image)["digit"] == taught
         assert predict_in_page(page, other)["digit"] == other_network
-    context.set_offline(True)  # and the server is gone too
-    page.reload()
-    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    reload_offline(context, page)
     assert _count(page) == 1
     assert predict_in_page(page, image)["digit"] == taught
     assert read_in_page(page, image)["number"] == str(taught)
@@ -185,7 +189,7 @@ def test_examples_of_another_model_are_embedded_again(fresh_context, personal_si
         }"""
     )
     page.reload()
-    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    wait_ready(page)
     again = page.evaluate("() => window.digits.exportExamples()")["examples"][0]
     assert again["fingerprint"] == current["fingerprint"] != "an-older-build"
     assert again["pixels"] == current["pixels"]

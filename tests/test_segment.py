@@ -7,7 +7,7 @@ from PIL import Image
 from pipeline.config import PREPROCESS, SEGMENT
 from pipeline.preprocess import ink_map, preprocess_rgba, work_shape
 from pipeline.realworld import ink_on_paper
-from pipeline.segment import Box, drop_dots, find_candidates, find_components, group_marks, read_number
+from pipeline.segment import Box, Scores, drop_dots, find_candidates, find_components, group_marks, read_number
 
 
 def box(left, top, right, bottom):
@@ -197,3 +197,54 @@ def test_a_ruled_page_with_a_digit(clear_digits, classify):
 def test_blank_image_reads_nothing(classify):
     reading = read(paper(np.zeros((40, 120))), classify)
     assert reading.digits == [] and reading.number == "" and reading.reason.startswith("blank image")
+
+
+def two_halves(bridge: bool) -> np.ndarray:
+    """40 pixels tall: two rings side by side joined by a 4-pixel bridge, or one ring with 6-pixel strokes."""
+    mark = np.ones((40, 52))
+    if bridge:
+        mark[4:-4, 4:18] = mark[4:-4, 34:-4] = 0.0  # the holes
+        mark[:18, 22:30] = mark[22:, 22:30] = 0.0  # the gap, but for the bridge
+    else:
+        mark[6:-6, 6:-6] = 0.0
+    return mark
+
+
+@pytest.mark.parametrize(
+    ("bridge", "cut_ink_penalty", "expected"), [(True, 3.0, "12"), (False, 3.0, "0"), (False, 0.0, "12")]
+)
+def test_a_cut_through_much_ink_costs_more(monkeypatch, bridge, cut_ink_penalty, expected):
+    """Touching digits meet at a stroke or two; a cut along strokes (a 9's tail) splits one digit."""
+    monkeypatch.setitem(SEGMENT, "cut_ink_penalty", cut_ink_penalty)
+    ink = ink_map(paper(two_halves(bridge)))
+    found = find_candidates(ink)
+    middle = min(range(1, len(found.pieces)), key=lambda k: abs(found.pieces[k].left - ink.ink.shape[1] / 2))
+    cut = found.pieces[middle]
+    assert cut.cut_ink == pytest.approx((4 if bridge else 12) / 40, abs=0.03)  # pixels in the cut column / height
+
+    def classify(inputs):
+        # The two halves read as a confident 1 and 2, the mark whole as a less sure 0, anything else as noise.
+        probabilities = np.full((len(inputs), 10), 0.01)
+        for k, span in enumerate(found.spans):
+            digit, p = {
+                (0, middle): (1, 0.99),
+                (middle, len(found.pieces)): (2, 0.99),
+                (0, len(found.pieces)): (0, 0.9),
+            }.get(span, (5, 0.1))
+            probabilities[k, digit] = p
+        return Scores(probabilities, np.zeros(len(inputs)), np.ones(len(inputs)))
+
+    assert read_number(ink, classify).number == expected
+
+
+def test_a_lone_mark_is_read_rather_than_left_out(clear_digits):
+    """Leaving every mark out would answer nothing where the whole image reads a digit: the likeliest is read."""
+    rgba = paper(glyph(clear_digits[7], 56))
+
+    def classify(inputs):  # every candidate unlikely, so each alone scores below leaving it out
+        probabilities = np.full((len(inputs), 10), 0.1)
+        probabilities[:, 7] = 0.1 + 1e-3
+        return Scores(probabilities, np.full(len(inputs), -10.0), np.ones(len(inputs)))
+
+    reading = read(rgba, classify)
+    assert reading.number == "7" and reading.reason is None

@@ -161,6 +161,30 @@ def context(browser, foreign_requests):
     ctx.close()
 
 
+def wait_ready(page: Page) -> None:
+    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+
+
+def open_ready(context, url: str) -> Page:
+    page = context.new_page()
+    page.goto(url)
+    wait_ready(page)
+    return page
+
+
+def open_controlled(context, url: str) -> Page:
+    """A ready page whose service worker has taken control: from then on the app works offline."""
+    page = open_ready(context, url)
+    page.evaluate(WAIT_FOR_SW_CONTROL_JS)
+    return page
+
+
+def reload_offline(context, page: Page) -> None:
+    context.set_offline(True)  # and the server is gone too
+    page.reload()
+    wait_ready(page)
+
+
 def open_app(context, url: str, backend: str | None = None, model: str | None = None) -> Page:
     page = context.new_page()
     query = urlencode({key: value for key, value in {"backend": backend, "model": model}.items() if value})
@@ -388,7 +412,7 @@ def test_preloads_are_what_the_first_visit_fetches(browser, site, quick_dist):
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url.removeprefix(site)))
     page.goto(site)
-    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+    wait_ready(page)
     backend = page.text_content('[data-testid="backend"]')
     ctx.close()
     assert backend == "wasm"  # the first in web/src/backends/order.js, whose code is preloaded
@@ -479,7 +503,7 @@ def test_sub_path_hosting(browser, quick_dist):
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))
         page.goto(url)
-        page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+        wait_ready(page)
         page.locator("#model-card-body dl").wait_for()
         ctx.close()
     assert requested and all(u.startswith(url) for u in requested if not u.startswith("data:")), requested
@@ -488,13 +512,8 @@ def test_sub_path_hosting(browser, quick_dist):
 def test_offline_after_first_visit(browser, quick_dist):
     with serve(quick_dist) as url:
         ctx = browser.new_context()
-        page = ctx.new_page()
-        page.goto(url)
-        page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
-        page.evaluate(WAIT_FOR_SW_CONTROL_JS)
-    ctx.set_offline(True)  # and the server is gone too
-    page.reload()
-    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=LOAD_TIMEOUT_MS)
+        page = open_controlled(ctx, url)
+    reload_offline(ctx, page)
     draw_strokes(page, STROKES["one"])
     assert settle(page) != ""
     ctx.close()

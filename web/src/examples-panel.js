@@ -5,7 +5,8 @@ import { drawPixels } from './ui.js';
 
 const byTestId = (root, id) => root.querySelector(`[data-testid="${id}"]`);
 
-export function createExamplesPanel(root, store, { config, labels }) {
+export function createExamplesPanel(root, store, config) {
+  const { labels } = config;
   const list = byTestId(root, 'examples-list');
   const count = byTestId(root, 'examples-count');
   const status = byTestId(root, 'examples-status');

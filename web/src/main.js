@@ -184,15 +184,18 @@ async function start() {
     .then(() => fetchJson('bench.json').then((bench) => renderBench(document.getElementById('model-card-body'), bench), () => {}))
     .catch(() => (document.getElementById('model-card-body').textContent = 'No model card was published with this build.'));
 
+  // The database opens while the model loads: only examples made by another build wait for the model.
+  const storeOpened = openExampleStore({
+    fingerprint: config.model.fingerprint,
+    embed: async (inputs) => (await (await modelLoaded).run(inputs)).embedding,
+    maxExamples: config.personal.max_examples,
+  });
+  storeOpened.catch(() => {}); // awaited below, after the model's own failure is reported
   const model = await modelLoaded;
   performance.measure('model-load', 'model-load-start');
   byTestId('backend').textContent = model.backend;
-  const store = await openExampleStore({
-    fingerprint: config.model.fingerprint,
-    embed: async (inputs) => (await model.run(inputs)).embedding,
-    maxExamples: config.personal.max_examples,
-  });
-  examplesPanel = createExamplesPanel(document.getElementById('examples'), store, { config, labels: config.labels });
+  const store = await storeOpened;
+  examplesPanel = createExamplesPanel(document.getElementById('examples'), store, config);
 
   // Jobs return what to read, so the pad is read once per frame, not per pointer event.
   let lastJob = null;

@@ -171,7 +171,7 @@ function createRow(ink, components, groups) {
     for (let k = 0; k + 1 < edges.length; k++) {
       let ink = 0;
       for (let x = edges[k]; x < edges[k + 1]; x++) ink += profile[x];
-      if (ink > 0) pieces.push({ group, left: edges[k], right: edges[k + 1] });
+      if (ink > 0) pieces.push({ group, left: edges[k], right: edges[k + 1], cutInk: profile[edges[k]] / boxHeight(box) });
     }
     return pieces;
   }
@@ -201,6 +201,14 @@ function inkBox(mask, width, bounds) {
     }
   }
   return bottom < 0 ? null : { left, top, right: right + 1, bottom: bottom + 1 };
+}
+
+function countInBox(mask, width, box) {
+  let count = 0;
+  for (let y = box.top; y < box.bottom; y++) {
+    for (let x = box.left; x < box.right; x++) count += mask[y * width + x] ? 1 : 0;
+  }
+  return count;
 }
 
 // The ink under the mask, cropped to its box: what digitInput needs, without copying the whole image.
@@ -255,7 +263,7 @@ export function findMarks(map, params) {
 
 /**
  * The candidate digits of a (not blank) ink map (see find_candidates): {pieces, spans: [[start, end)],
- * boxes, masks, inputs: 28x28 Float32Arrays, notes}.
+ * boxes, sizes (ink pixels), inputs: 28x28 Float32Arrays, notes}.
  */
 export function findCandidates(map, config) {
   const seg = config.segment;
@@ -268,7 +276,9 @@ export function findCandidates(map, config) {
   const groupEnd = new Map(pieces.map((piece, i) => [piece.group, i + 1]));
   const spans = [];
   const boxes = [];
-  const masks = [];
+  const sizes = [];
+  // Each mask is cropped and counted at once: a full-size mask per candidate would add up on a wide image.
+  const crops = [];
   for (let start = 0; start < pieces.length; start++) {
     const ends = [];
     for (let end = start + 1; end <= Math.min(pieces.length, start + seg.max_pieces); end++) ends.push(end);
@@ -285,12 +295,13 @@ export function findCandidates(map, config) {
       if (box && boxHeight(box) >= shortest) {
         spans.push([start, end]);
         boxes.push(box);
-        masks.push(mask);
+        crops.push(maskedCrop(ink, mask, box));
+        sizes.push(countInBox(mask, ink.width, box));
       }
     }
   }
-  const inputs = boxes.map((box, k) => digitInput(maskedCrop(ink, masks[k], box), config));
-  return { pieces, spans, boxes, masks, inputs, notes };
+  const inputs = crops.map((crop) => digitInput(crop, config));
+  return { pieces, spans, boxes, sizes, inputs, notes };
 }
 
 /**
@@ -318,7 +329,9 @@ export async function readNumber(map, config, classify) {
     for (; k < found.spans.length && found.spans[k][0] === start; k++) {
       const end = found.spans[k][1];
       let score = best[start] + digitScore(scores, k, found.boxes[k], seg);
-      if (end < pieces.length && pieces[end].group === pieces[end - 1].group) score -= seg.cut_penalty;
+      if (end < pieces.length && pieces[end].group === pieces[end - 1].group) {
+        score -= seg.cut_penalty + seg.cut_ink_penalty * pieces[end].cutInk;
+      }
       if (score > best[end]) {
         best[end] = score;
         back[end] = k;
@@ -337,13 +350,20 @@ export async function readNumber(map, config, classify) {
     }
   }
   chosen.reverse();
+  if (!chosen.length && found.spans.length) {
+    // Every mark left out: read the likeliest digit rather than nothing, as the whole image would be read.
+    const digitScores = found.spans.map((_, k) => digitScore(scores, k, found.boxes[k], seg));
+    const bestK = digitScores.indexOf(Math.max(...digitScores));
+    chosen.push(bestK);
+    leftOut = pieces.length - (found.spans[bestK][1] - found.spans[bestK][0]);
+  }
   if (leftOut) notes.push(`${leftOut} small mark(s) left out`);
 
   let digits = chosen.map((k) => ({
     box: toSource(found.boxes[k], map), pixels: found.inputs[k], probabilities: scores.probabilities[k],
   }));
   if (digits.length > seg.max_digits) {
-    const sizes = chosen.map((k) => found.masks[k].reduce((a, b) => a + b, 0));
+    const sizes = chosen.map((k) => found.sizes[k]);
     notes.push(`${digits.length - seg.max_digits} more mark(s) dropped: at most ${seg.max_digits} digits are read`);
     digits = keepLargest(digits, sizes, seg.max_digits);
   }
