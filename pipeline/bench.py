@@ -25,7 +25,7 @@ import tensorflow as tf
 from .build import run_build, write_json
 from .datasets import load_dataset
 from .export import EXPORT_PATHS
-from .machine import cpu_count, cpu_model, vector_isa
+from .machine import cpu_count, cpu_model, onednn_on, vector_isa
 from .numbers import WrittenNumber, exact_accuracy, number_set
 from .personal import personalize
 from .predict import Predictor, tflite_runner
@@ -100,8 +100,9 @@ def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> d
         "test_accuracy": metrics["test"]["accuracy"],
         "params": metrics["params"],
         "training_time_s": metrics["training_time_s"],
-        # Next to every time: the vector instructions it ran with (timings differ most by this).
+        # Next to every time: the vector instructions and kernels it ran with (timings differ most by these).
         "isa": vector_isa(),
+        "onednn": onednn_on(),
         "calibration": {
             "temperature": calibration["temperature"],
             "test_ece_keras_before": calibration["test_ece"]["before"],
@@ -166,7 +167,8 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     print("== bench: browser", flush=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {cpu_model()}, {cpu_count()} cores, {vector_isa()}",
+        "machine": f"{platform.machine()}, {cpu_model()}, {cpu_count()} cores, {vector_isa()}, "
+        f"oneDNN {'on' if onednn_on() else 'off'}",
         "isa": vector_isa(),
         "quick": quick,
         "dataset": data.name,
@@ -228,7 +230,8 @@ def markdown_table(report: dict) -> str:
         ("parameters", lambda r: f"{r['params']:,}"),
         ("training images / batch size / epochs run",
          lambda r: f"{r['train_images']:,} / {r['batch_size']} / {r['epochs_run']}"),
-        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['isa']})"),
+        ("training time",
+         lambda r: f"{r['training_time_s']:.0f} s ({r['isa']}, oneDNN {'on' if r['onednn'] else 'off'})"),
         ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
             f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
         ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "

@@ -1,11 +1,16 @@
 """The benchmark's pieces that need no training: the real-world set and the report table."""
 
+import platform
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
+from conftest import ROOT
 
 from pipeline.bench import markdown_table
-from pipeline.machine import cpu_model, vector_isa
+from pipeline.machine import ONEDNN_SWITCH, X86, cpu_model, prefer_onednn, vector_isa
 from pipeline.realworld import STYLES, realworld_set
 
 RUN = {
@@ -17,6 +22,7 @@ RUN = {
     "params": 105922,
     "training_time_s": 512.3,
     "isa": "AVX2",
+    "onednn": True,
     "calibration": {
         "temperature": 0.7321,
         "test_ece_keras_before": 0.0871,
@@ -84,7 +90,7 @@ def test_markdown_table_reports_every_figure():
     assert "| parameters | 225,034 | 105,922 |" in table
     assert "| training images / batch size / epochs run | 54,001 / 128 / 12 | 54,001 / 128 / 12 |" in table
     assert "uint8, 107 KB, 99.33% in TF.js" in table
-    assert "| training time | 512 s (AVX2) | 512 s (AVX2) |" in table
+    assert "| training time | 512 s (AVX2, oneDNN on) | 512 s (AVX2, oneDNN on) |" in table
     assert "| Python images/s (SavedModel / TFLite) | 3,665 / 3,423 (AVX2) |" in table
     assert "| temperature T | 0.732 | 0.732 |" in table
     assert "| calibration error (ECE), Keras before / after / web model in TF.js | 8.71% / 0.42% / 0.45% |" in table
@@ -128,6 +134,27 @@ def test_vector_isa_reads_this_machines_cpuinfo(monkeypatch):
     assert vector_isa() == vector_isa(Path("/proc/cpuinfo").read_text(), env={})
     monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "SSE41")
     assert vector_isa().startswith("SSE4.1 (ONEDNN_MAX_CPU_ISA=SSE41 on an ")
+
+
+def test_onednn_is_asked_for_on_x86_unless_the_user_chose():
+    env: dict[str, str] = {}
+    prefer_onednn(env, machine="x86_64")
+    assert env == {ONEDNN_SWITCH: "1"}
+    chosen = {ONEDNN_SWITCH: "0"}
+    prefer_onednn(chosen, machine="x86_64")
+    assert chosen == {ONEDNN_SWITCH: "0"}
+    elsewhere: dict[str, str] = {}
+    prefer_onednn(elsewhere, machine="aarch64")
+    assert elsewhere == {}
+
+
+@pytest.mark.skipif(platform.machine().lower() not in X86, reason="oneDNN is asked for on x86 only")
+def test_importing_the_pipeline_turns_onednn_on(monkeypatch):
+    # A fresh interpreter, as `python -m pipeline` starts: TF reads the switch once, as it loads.
+    monkeypatch.delenv(ONEDNN_SWITCH, raising=False)
+    probe = "import pipeline.machine as m; print(m.onednn_on())"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.strip() == "True"
 
 
 def test_number_set_is_seeded_and_covers_lengths_layouts_and_styles(mnist):

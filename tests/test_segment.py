@@ -94,14 +94,15 @@ def classify(quick_dist):
 
 @pytest.fixture(scope="module")
 def clear_digits(classify, mnist):
-    """Test digits the quick model reads confidently (over 0.8) alone, by label."""
+    """Test digits the quick model reads confidently (over 0.9) alone, by label. At 0.8 the 3 it chose on
+    oneDNN's AVX2 kernels had a stroke it read as a 1 once the digit touched a 6."""
     chosen: dict[int, np.ndarray] = {}
     for image, label in zip(mnist.x_test[:2000], mnist.y_test[:2000], strict=True):
         if int(label) in chosen:
             continue
         pixels = preprocess_rgba(paper(glyph(image, 56))).pixels
         probabilities = classify(pixels[None]).probabilities[0]
-        if probabilities.argmax() == label and probabilities.max() > 0.8:
+        if probabilities.argmax() == label and probabilities.max() > 0.9:
             chosen[int(label)] = image
     assert len(chosen) == 10
     return chosen

@@ -490,6 +490,7 @@ def test_model_card_shows_benchmarks(context, site, quick_dist):
         tables.first.wait_for()
         assert tables.count() == 2
         assert "99.36%" in tables.nth(0).text_content() and "uint8" in tables.nth(0).text_content()
+        assert "512 s (AVX2, oneDNN on)" in tables.nth(0).text_content()
         assert "9.8 / 14.1 ms" in tables.nth(1).text_content()
         page.close()
     finally:

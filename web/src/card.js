@@ -115,9 +115,10 @@ export function renderBench(container, bench) {
   const section = element('section', undefined, { 'aria-labelledby': 'bench-heading' });
   section.append(element('h3', 'Benchmarks', { id: 'bench-heading' }));
   section.append(element('p', `Measured ${bench.date?.slice(0, 10) ?? ''} on ${bench.machine ?? 'the build machine'}.`));
-  // Benchmarks from before calibration have no ECE or ISA: leave those cells empty.
+  // Older benchmarks have no ECE, ISA or oneDNN state: leave those out.
   const ece = (c) => (c ? `${pct(c.test_ece_keras)} / ${pct(c.test_ece_web_model)}` : '');
-  const isa = (r) => (r.isa ? ` (${r.isa})` : '');
+  const onednn = (r) => ('onednn' in r ? `, oneDNN ${r.onednn ? 'on' : 'off'}` : '');
+  const isa = (r) => (r.isa ? ` (${r.isa}${onednn(r)})` : '');
   section.append(table('Training and export', ['', 'test accuracy', 'parameters', 'web model', 'training', 'real-world images',
     'calibration error (Keras / web model)'],
     runs.map(([name, r]) => [name, pct(r.test_accuracy), r.params.toLocaleString('en'),
