@@ -25,7 +25,7 @@ import tensorflow as tf
 from .build import run_build, write_json
 from .datasets import load_dataset
 from .export import EXPORT_PATHS
-from .machine import cpu_count, cpu_model, onednn_on, vector_isa
+from .machine import cpu_count, cpu_model, onednn_label, onednn_on, vector_isa
 from .numbers import WrittenNumber, exact_accuracy, number_set
 from .personal import personalize
 from .predict import Predictor, tflite_runner
@@ -168,7 +168,7 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {cpu_model()}, {cpu_count()} cores, {vector_isa()}, "
-        f"oneDNN {'on' if onednn_on() else 'off'}",
+        f"{onednn_label(onednn_on())}",
         "isa": vector_isa(),
         "quick": quick,
         "dataset": data.name,
@@ -230,8 +230,7 @@ def markdown_table(report: dict) -> str:
         ("parameters", lambda r: f"{r['params']:,}"),
         ("training images / batch size / epochs run",
          lambda r: f"{r['train_images']:,} / {r['batch_size']} / {r['epochs_run']}"),
-        ("training time",
-         lambda r: f"{r['training_time_s']:.0f} s ({r['isa']}, oneDNN {'on' if r['onednn'] else 'off'})"),
+        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['isa']}, {onednn_label(r['onednn'])})"),
         ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
             f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
         ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "

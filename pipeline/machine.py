@@ -43,6 +43,11 @@ def onednn_on() -> bool:
     return bool(_pywrap_util_port.IsMklEnabled())
 
 
+def onednn_label(on: bool) -> str:
+    """How reports name the kernels a time was measured with."""
+    return f"oneDNN {'on' if on else 'off'}"
+
+
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0))
 
