@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
+import warnings
 from pathlib import Path
 
 CPUINFO = Path("/proc/cpuinfo")
@@ -32,8 +34,17 @@ def prefer_onednn(env: dict[str, str] | None = None, machine: str | None = None)
     seed still gives the same weights run after run.
     """
     env = os.environ if env is None else env
-    if (machine or platform.machine()).lower() in X86:
-        env.setdefault(ONEDNN_SWITCH, "1")
+    if (machine or platform.machine()).lower() not in X86 or ONEDNN_SWITCH in env:
+        return
+    env[ONEDNN_SWITCH] = "1"
+    if "tensorflow" in sys.modules:
+        # Too late for this process: a script that imported keras or tensorflow first trains on other kernels,
+        # with other numbers and times than the build, and nothing else would say so.
+        warnings.warn(
+            f"TensorFlow was imported before pipeline, so its oneDNN kernels stay as it chose; import pipeline "
+            f"first or set {ONEDNN_SWITCH}=1",
+            stacklevel=2,
+        )
 
 
 def onednn_on() -> bool:

@@ -64,7 +64,8 @@ def _learning_rate(settings: TrainSettings, steps_per_epoch: int):
 
 
 # The last epochs see the digits as they are, so the finished network is tuned to unwarped images like the test set's.
-CLEAN_FINAL_EPOCHS = 2
+# Three rather than two: the same test accuracy (seeds 42/1/2), and spaced 4-digit numbers read at 97.5% against 95%.
+CLEAN_FINAL_EPOCHS = 3
 
 
 def _training_batches(x: np.ndarray, y: np.ndarray, settings: TrainSettings, batch_size: int) -> tf.data.Dataset:

@@ -3,6 +3,7 @@
 import platform
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -136,7 +137,8 @@ def test_vector_isa_reads_this_machines_cpuinfo(monkeypatch):
     assert vector_isa().startswith("SSE4.1 (ONEDNN_MAX_CPU_ISA=SSE41 on an ")
 
 
-def test_onednn_is_asked_for_on_x86_unless_the_user_chose():
+def test_onednn_is_asked_for_on_x86_unless_the_user_chose(monkeypatch):
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
     env: dict[str, str] = {}
     prefer_onednn(env, machine="x86_64")
     assert env == {ONEDNN_SWITCH: "1"}
@@ -146,6 +148,15 @@ def test_onednn_is_asked_for_on_x86_unless_the_user_chose():
     elsewhere: dict[str, str] = {}
     prefer_onednn(elsewhere, machine="aarch64")
     assert elsewhere == {}
+
+
+def test_asking_for_onednn_after_tensorflow_loaded_says_it_is_too_late(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tensorflow", object())
+    with pytest.warns(UserWarning, match="TensorFlow was imported before pipeline"):
+        prefer_onednn({}, machine="x86_64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        prefer_onednn({ONEDNN_SWITCH: "0"}, machine="x86_64")  # the user chose: nothing to warn about
 
 
 @pytest.mark.skipif(platform.machine().lower() not in X86, reason="oneDNN is asked for on x86 only")
