@@ -27,8 +27,9 @@ def batch_size_for(train_images: int) -> int:
 @dataclass(frozen=True)
 class TrainSettings:
     arch: str = "default"
-    # With oneDNN's kernels (machine.prefer_onednn) 16 epochs trained in 555-694 s on a 2-core AVX2 CPU, as busy as
-    # its host was, for 99.70/99.72/99.61% (seeds 42/1/2); 24 epochs on Eigen took 888-1224 s for 99.63% (42).
+    # With oneDNN's kernels (machine.prefer_onednn) 16 epochs of the six-convolution network trained in 417-436 s on
+    # a 2-core AVX2 CPU for 99.71/99.69/99.72% (seeds 42/1/2); the five-convolution one took 555-694 s at busier
+    # hours of its host for 99.70/99.72/99.61%, and 24 epochs on Eigen 888-1224 s for 99.63% (42).
     epochs: int = 16
     batch_size: int | None = None  # None: batch_size_for(number of training images)
     learning_rate: float | None = None  # None: the architecture's own
