@@ -197,12 +197,31 @@ class _Row:
             self.group_of[np.array(members) + 1] = g + 1
         self.boxes = [_union([components.boxes[m] for m in members]) for members in groups]
 
-    def mask(self, pieces: list[Piece]) -> np.ndarray:
-        mask = np.zeros(self.labels.shape, dtype=bool)
+    def bounds(self, pieces: list[Piece]) -> Box:
+        """Where the pieces' pixels can be: their columns, over their groups' rows."""
+        return _union([Box(p.left, self.boxes[p.group].top, p.right, self.boxes[p.group].bottom) for p in pieces])
+
+    def mask(self, pieces: list[Piece], bounds: Box) -> np.ndarray:
+        """The pieces' pixels within `bounds` only: a full-image mask per candidate would add up on a wide image."""
+        labels = self.labels[bounds.top : bounds.bottom, bounds.left : bounds.right]
+        mask = np.zeros(labels.shape, dtype=bool)
         for piece in pieces:
-            columns = slice(piece.left, piece.right)
-            mask[:, columns] |= self.group_of[self.labels[:, columns]] == piece.group + 1
+            columns = slice(piece.left - bounds.left, piece.right - bounds.left)
+            mask[:, columns] |= self.group_of[labels[:, columns]] == piece.group + 1
         return mask
+
+    def crop(self, pieces: list[Piece]) -> tuple[Box, np.ndarray, int] | None:
+        """The pieces' ink box, their ink cropped to it, and their pixel count; None when they hold no ink."""
+        bounds = self.bounds(pieces)
+        mask = self.mask(pieces, bounds)
+        rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        if not len(rows):
+            return None
+        inside = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        top, left = bounds.top + int(rows[0]), bounds.left + int(cols[0])
+        box = Box(left, top, left + inside.shape[1], top + inside.shape[0])
+        ink = self.ink.ink[box.top : box.bottom, box.left : box.right]
+        return box, np.where(inside, ink, 0.0), int(np.count_nonzero(inside))
 
     def cuts(self, group: int) -> list[Piece]:
         """The group whole or, when wide enough to be touching digits, cut at its thinnest columns."""
@@ -211,7 +230,8 @@ class _Row:
         if box.width <= SEGMENT["split_aspect"] * box.height:
             return [whole]
         # Pixel counts, not ink sums, so that ties (and their order) are the same in the browser.
-        profile = self.mask([whole]).sum(axis=0)
+        profile = np.zeros(self.labels.shape[1], dtype=np.int64)
+        profile[box.left : box.right] = self.mask([whole], box).sum(axis=0)
         spacing = max(1, round_half_up(SEGMENT["cut_spacing"] * box.height))
         inner = range(box.left + spacing, box.right - spacing + 1)
         chosen: list[int] = []
@@ -232,19 +252,6 @@ def _union(boxes: list[Box]) -> Box:
     for box in boxes[1:]:
         result = result.union(box)
     return result
-
-
-def _ink_box(mask: np.ndarray) -> Box | None:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if not len(rows):
-        return None
-    return Box(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
-
-
-def _masked_crop(ink: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:
-    """The ink under the mask, cropped to its box."""
-    rows, cols = slice(box.top, box.bottom), slice(box.left, box.right)
-    return np.where(mask[rows, cols], ink[rows, cols], 0.0)
 
 
 def to_source(box: Box, ink: InkMap) -> list[int]:
@@ -321,7 +328,6 @@ def find_candidates(ink: InkMap) -> Candidates:
     shortest = SEGMENT["min_height_fraction"] * max(box.height for box in row.boxes)
     # A mark whole is always a candidate, even when cut into more than max_pieces (a small digit's cuts are close).
     group_end = {piece.group: i + 1 for i, piece in enumerate(pieces)}
-    # Each mask is cropped and counted at once: a full-size mask per candidate would add up on a wide image.
     spans, boxes, sizes, crops = [], [], [], []
     for start in range(len(pieces)):
         ends = list(range(start + 1, min(len(pieces), start + SEGMENT["max_pieces"]) + 1))
@@ -332,13 +338,13 @@ def find_candidates(ink: InkMap) -> Candidates:
             run = pieces[start:end]
             if end - start > 1 and not _close_enough(run, row):
                 break
-            mask = row.mask(run)
-            box = _ink_box(mask)
-            if box is not None and box.height >= shortest:
+            cropped = row.crop(run)
+            if cropped is not None and cropped[0].height >= shortest:
+                box, crop, size = cropped
                 spans.append((start, end))
                 boxes.append(box)
-                crops.append(_masked_crop(ink.ink, mask, box))
-                sizes.append(int(np.count_nonzero(mask[box.top : box.bottom, box.left : box.right])))
+                crops.append(crop)
+                sizes.append(size)
     inputs = np.array([digit_input(crop) for crop in crops])
     return Candidates(pieces, spans, boxes, sizes, inputs.reshape(-1, *IMAGE_SHAPE), notes)
 

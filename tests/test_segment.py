@@ -229,6 +229,9 @@ def two_halves(bridge: bool) -> np.ndarray:
 def test_a_cut_through_much_ink_costs_more(monkeypatch, bridge, cut_ink_penalty, expected):
     """Touching digits meet at a stroke or two; a cut along strokes (a 9's tail) splits one digit."""
     monkeypatch.setitem(SEGMENT, "cut_ink_penalty", cut_ink_penalty)
+    # The other weights the stub's probabilities below were chosen against, so that only the cut's ink decides.
+    for name, value in {"cut_penalty": 1.0, "digit_bonus": 1.0, "wide_aspect": 1.1, "wide_penalty": 3.0}.items():
+        monkeypatch.setitem(SEGMENT, name, value)
     ink = ink_map(paper(two_halves(bridge)))
     found = find_candidates(ink)
     middle = min(range(1, len(found.pieces)), key=lambda k: abs(found.pieces[k].left - ink.ink.shape[1] / 2))

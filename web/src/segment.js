@@ -132,30 +132,69 @@ function keepLargest(items, sizes, count) {
 
 // The groups of marks of one image, and the pixels of any run of pieces of them (see _Row).
 function createRow(ink, components, groups) {
-  const { width, height } = ink;
+  const { width } = ink;
   const groupOf = new Int32Array(components.boxes.length + 1);
   groups.forEach((members, g) => members.forEach((m) => (groupOf[m + 1] = g + 1)));
   const boxes = groups.map((members) => unionAll(members.map((m) => components.boxes[m])));
 
-  function mask(pieces) {
-    const out = new Uint8Array(width * height);
+  // Where the pieces' pixels can be: their columns, over their groups' rows.
+  function bounds(pieces) {
+    return unionAll(pieces.map((p) => ({ ...boxes[p.group], left: p.left, right: p.right })));
+  }
+
+  // The pieces' pixels within `area` only: a full-image mask per candidate would add up on a wide image.
+  function mask(pieces, area) {
+    const areaWidth = boxWidth(area);
+    const out = new Uint8Array(areaWidth * boxHeight(area));
     for (const piece of pieces) {
-      for (let y = boxes[piece.group].top; y < boxes[piece.group].bottom; y++) {
+      for (let y = area.top; y < area.bottom; y++) {
         for (let x = piece.left; x < piece.right; x++) {
-          if (groupOf[components.labels[y * width + x]] === piece.group + 1) out[y * width + x] = 1;
+          if (groupOf[components.labels[y * width + x]] === piece.group + 1) out[(y - area.top) * areaWidth + x - area.left] = 1;
         }
       }
     }
     return out;
   }
 
+  // The pieces' ink box, their ink cropped to it ({data, width, height}) and their pixel count; null without ink.
+  function crop(pieces) {
+    const area = bounds(pieces);
+    const areaWidth = boxWidth(area);
+    const inside = mask(pieces, area);
+    let top = area.bottom, bottom = -1, left = area.right, right = -1;
+    for (let y = area.top; y < area.bottom; y++) {
+      for (let x = area.left; x < area.right; x++) {
+        if (inside[(y - area.top) * areaWidth + x - area.left]) {
+          top = Math.min(top, y); bottom = Math.max(bottom, y);
+          left = Math.min(left, x); right = Math.max(right, x);
+        }
+      }
+    }
+    if (bottom < 0) return null;
+    const box = { left, top, right: right + 1, bottom: bottom + 1 };
+    const cropWidth = boxWidth(box);
+    const data = new Float64Array(cropWidth * boxHeight(box));
+    let size = 0;
+    for (let y = box.top; y < box.bottom; y++) {
+      for (let x = box.left; x < box.right; x++) {
+        if (inside[(y - area.top) * areaWidth + x - area.left]) {
+          data[(y - box.top) * cropWidth + x - box.left] = ink.data[y * width + x];
+          size++;
+        }
+      }
+    }
+    return { box, crop: { data, width: cropWidth, height: boxHeight(box) }, size };
+  }
+
   function cuts(group, params) {
     const box = boxes[group];
     const whole = { group, left: box.left, right: box.right };
     if (boxWidth(box) <= params.split_aspect * boxHeight(box)) return [whole];
-    const pixels = mask([whole]);
+    const pixels = mask([whole], box);
     const profile = new Int32Array(width);
-    for (let y = box.top; y < box.bottom; y++) for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * width + x];
+    for (let y = 0; y < boxHeight(box); y++) {
+      for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * boxWidth(box) + x - box.left];
+    }
     const spacing = Math.max(1, roundHalfUp(params.cut_spacing * boxHeight(box)));
     const inner = [];
     for (let x = box.left + spacing; x < box.right - spacing + 1; x++) inner.push(x);
@@ -186,43 +225,7 @@ function createRow(ink, components, groups) {
     return true;
   }
 
-  return { boxes, mask, cuts, closeEnough };
-}
-
-// The box of the mask's ink, looked for only within `bounds` (the run's pieces), which holds all of it.
-function inkBox(mask, width, bounds) {
-  let top = bounds.bottom, bottom = -1, left = bounds.right, right = -1;
-  for (let y = bounds.top; y < bounds.bottom; y++) {
-    for (let x = bounds.left; x < bounds.right; x++) {
-      if (mask[y * width + x]) {
-        top = Math.min(top, y); bottom = Math.max(bottom, y);
-        left = Math.min(left, x); right = Math.max(right, x);
-      }
-    }
-  }
-  return bottom < 0 ? null : { left, top, right: right + 1, bottom: bottom + 1 };
-}
-
-function countInBox(mask, width, box) {
-  let count = 0;
-  for (let y = box.top; y < box.bottom; y++) {
-    for (let x = box.left; x < box.right; x++) count += mask[y * width + x] ? 1 : 0;
-  }
-  return count;
-}
-
-// The ink under the mask, cropped to its box: what digitInput needs, without copying the whole image.
-function maskedCrop(ink, mask, box) {
-  const width = boxWidth(box);
-  const height = boxHeight(box);
-  const data = new Float64Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (box.top + y) * ink.width + box.left + x;
-      if (mask[i]) data[y * width + x] = ink.data[i];
-    }
-  }
-  return { data, width, height };
+  return { boxes, crop, cuts, closeEnough };
 }
 
 function toSource(box, map) {
@@ -277,7 +280,6 @@ export function findCandidates(map, config) {
   const spans = [];
   const boxes = [];
   const sizes = [];
-  // Each mask is cropped and counted at once: a full-size mask per candidate would add up on a wide image.
   const crops = [];
   for (let start = 0; start < pieces.length; start++) {
     const ends = [];
@@ -289,14 +291,12 @@ export function findCandidates(map, config) {
     for (const end of ends) {
       const run = pieces.slice(start, end);
       if (end - start > 1 && !row.closeEnough(run, seg)) break;
-      const mask = row.mask(run);
-      const bounds = unionAll(run.map((p) => ({ ...row.boxes[p.group], left: p.left, right: p.right })));
-      const box = inkBox(mask, ink.width, bounds);
-      if (box && boxHeight(box) >= shortest) {
+      const cropped = row.crop(run);
+      if (cropped && boxHeight(cropped.box) >= shortest) {
         spans.push([start, end]);
-        boxes.push(box);
-        crops.push(maskedCrop(ink, mask, box));
-        sizes.push(countInBox(mask, ink.width, box));
+        boxes.push(cropped.box);
+        crops.push(cropped.crop);
+        sizes.push(cropped.size);
       }
     }
   }
