@@ -147,7 +147,8 @@ function createRow(ink, components, groups) {
     const areaWidth = boxWidth(area);
     const out = new Uint8Array(areaWidth * boxHeight(area));
     for (const piece of pieces) {
-      for (let y = area.top; y < area.bottom; y++) {
+      // A group's pixels lie within its own rows, which `area` holds.
+      for (let y = boxes[piece.group].top; y < boxes[piece.group].bottom; y++) {
         for (let x = piece.left; x < piece.right; x++) {
           if (groupOf[components.labels[y * width + x]] === piece.group + 1) out[(y - area.top) * areaWidth + x - area.left] = 1;
         }
@@ -192,8 +193,9 @@ function createRow(ink, components, groups) {
     if (boxWidth(box) <= params.split_aspect * boxHeight(box)) return [whole];
     const pixels = mask([whole], box);
     const profile = new Int32Array(width);
+    const maskWidth = boxWidth(box);
     for (let y = 0; y < boxHeight(box); y++) {
-      for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * boxWidth(box) + x - box.left];
+      for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * maskWidth + x - box.left];
     }
     const spacing = Math.max(1, roundHalfUp(params.cut_spacing * boxHeight(box)));
     const inner = [];
