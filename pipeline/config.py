@@ -65,13 +65,17 @@ SEGMENT: dict[str, float | int] = {
     # Candidate cuts lie at least this far from each other and from a mark's ends, at most this many per mark.
     "cut_spacing": 0.2,
     "max_cuts": 12,
+    # A cut starts at its thin column and bends, a column a row at most, up to this far either side to cross
+    # as little ink as it can: touching digits overlap, and a straight cut through the overlap takes a piece
+    # of each. Where two cuts would cross, the right one keeps to the left one's right.
+    "cut_reach": 0.075,
     # A digit is rarely wider than tall: readings with wider pieces lose this much log-probability
     # per unit of aspect ratio past `wide_aspect`.
     "wide_aspect": 0.8,
     "wide_penalty": 3.0,
     # Cutting through a connected mark costs this much log-probability, so a wide digit (a slanted 8)
     # is not read as two when the two readings are about as likely.
-    "cut_penalty": 1.0,
+    "cut_penalty": 1.5,
     # ... and this much more per unit of ink crossed, as a share of the mark's height: digits touch where
     # a stroke or two meet, while a cut along a stroke (the tail of a 9) splits one digit.
     "cut_ink_penalty": 3.0,
@@ -82,7 +86,8 @@ SEGMENT: dict[str, float | int] = {
     # `typical_weight` per unit below it. Each digit read earns `digit_bonus`, since every digit's
     # log-probability is below zero and would otherwise favour reading fewer. Tuned on written numbers made
     # from MNIST test digits with other seeds than the benchmark's (7, then 8 to check; README, "Reading
-    # numbers"), last with the six-convolution network: digit_bonus, wide_aspect and skip_penalty.
+    # numbers"), last with the six-convolution network: digit_bonus, wide_aspect and skip_penalty, then
+    # cut_reach and cut_penalty for cuts that bend.
     "whole_weight": 0.5,
     "typical_floor": 0.95,
     "typical_weight": 30.0,

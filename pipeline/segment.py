@@ -5,13 +5,13 @@ already dealt with). Connected pieces of ink are the marks; specks, dots, lines
 and page borders are set aside; marks that overlap horizontally are grouped into
 one digit (the detached bar of a 5, a 4 or 7 written in two strokes). What is
 left is a row of pieces, and the model itself chooses how to read them: a wide
-piece may be touching digits and is offered cuts at its thinnest columns;
-neighbouring pieces may be one broken digit. Every way of reading the row is
-scored by the joint probability of its digits, weighed by how much each looks
-like one whole digit rather than a piece of one or two run together (the
-model's whole_digit output and the distance of its embedding from the training
-digits' prototypes), and the best one wins. Each digit then goes through the
-single-digit preprocessing unchanged.
+piece may be touching digits and is offered cuts from its thinnest columns,
+bending around strokes; neighbouring pieces may be one broken digit. Every way
+of reading the row is scored by the joint probability of its digits, weighed by
+how much each looks like one whole digit rather than a piece of one or two run
+together (the model's whole_digit output and the distance of its embedding from
+the training digits' prototypes), and the best one wins. Each digit then goes
+through the single-digit preprocessing unchanged.
 
 `web/src/segment.js` mirrors this file step by step, with the same parameters
 (`config.SEGMENT`, written to `dist/config.json`), so the page and
@@ -153,12 +153,40 @@ def find_components(mask: np.ndarray) -> Components:
 
 @dataclass(frozen=True)
 class Piece:
-    """Columns [left, right) of one group of marks: a whole group, or part of one cut at its thinnest columns."""
+    """One group of marks whole, or the part of it between two cuts: in each of the group's rows, the columns
+    [starts[row], stops[row]), or [left, right) where a side is the group's own edge (None)."""
 
     group: int
-    left: int
+    left: int  # the leftmost column the piece can hold
     right: int
-    cut_ink: float = 0.0  # where the piece starts at a cut: ink pixels in that column / the group's height
+    cut_ink: float = 0.0  # where the piece starts at a cut: ink pixels the cut crosses / the group's height
+    starts: tuple[int, ...] | None = None
+    stops: tuple[int, ...] | None = None
+
+
+def cut_path(pixels: np.ndarray, x: int, reach: int) -> np.ndarray:
+    """The column of a cut in each row of `pixels` (a group's ink, True where ink): from top to bottom, a column
+    a row at most, within `reach` of column x, crossing the fewest ink pixels and, among those, staying
+    nearest to x (ties: straight down, then left, then right; the leftmost end). Pixels left of it are one side."""
+    height, width = pixels.shape
+    low, high = max(0, x - reach), min(width - 1, x + reach)
+    columns = np.arange(low, high + 1)
+    # One ink pixel crossed outweighs any drift from x.
+    cost = pixels[:, low : high + 1].astype(np.int64) * (height * (reach + 1)) + np.abs(columns - x)
+    never = np.iinfo(np.int64).max // 2
+    total = cost[0].copy()
+    moves = np.zeros(cost.shape, dtype=np.int64)  # where each row's best path came from: -1, 0 or +1 columns
+    for row in range(1, height):
+        best = total.copy()
+        for move, source in ((-1, np.r_[never, total[:-1]]), (1, np.r_[total[1:], never])):
+            better = source < best
+            best[better], moves[row, better] = source[better], move
+        total = best + cost[row]
+    path = np.empty(height, dtype=np.int64)
+    path[-1] = int(np.argmin(total))
+    for row in range(height - 1, 0, -1):
+        path[row - 1] = path[row] + moves[row, path[row]]
+    return low + path
 
 
 @dataclass
@@ -205,9 +233,14 @@ class _Row:
         """The pieces' pixels within `bounds` only: a full-image mask per candidate would add up on a wide image."""
         labels = self.labels[bounds.top : bounds.bottom, bounds.left : bounds.right]
         mask = np.zeros(labels.shape, dtype=bool)
+        columns = np.arange(bounds.left, bounds.right)
         for piece in pieces:
-            columns = slice(piece.left - bounds.left, piece.right - bounds.left)
-            mask[:, columns] |= self.group_of[labels[:, columns]] == piece.group + 1
+            box = self.boxes[piece.group]
+            rows = slice(box.top - bounds.top, box.bottom - bounds.top)  # a group's pixels lie within its own rows
+            starts = np.array(piece.starts) if piece.starts else np.full(box.height, piece.left)
+            stops = np.array(piece.stops) if piece.stops else np.full(box.height, piece.right)
+            between = (columns >= starts[:, None]) & (columns < stops[:, None])
+            mask[rows] |= between & (self.group_of[labels[rows]] == piece.group + 1)
         return mask
 
     def crop(self, pieces: list[Piece]) -> tuple[Box, np.ndarray, int] | None:
@@ -224,16 +257,17 @@ class _Row:
         return box, np.where(inside, ink, 0.0), int(np.count_nonzero(inside))
 
     def cuts(self, group: int) -> list[Piece]:
-        """The group whole or, when wide enough to be touching digits, cut at its thinnest columns."""
+        """The group whole or, when wide enough to be touching digits, cut from its thinnest columns."""
         box = self.boxes[group]
         whole = Piece(group, box.left, box.right)
         if box.width <= SEGMENT["split_aspect"] * box.height:
             return [whole]
+        pixels = self.mask([whole], box)
         # Pixel counts, not ink sums, so that ties (and their order) are the same in the browser.
-        profile = np.zeros(self.labels.shape[1], dtype=np.int64)
-        profile[box.left : box.right] = self.mask([whole], box).sum(axis=0)
+        profile = pixels.sum(axis=0)
         spacing = max(1, round_half_up(SEGMENT["cut_spacing"] * box.height))
-        inner = range(box.left + spacing, box.right - spacing + 1)
+        reach = round_half_up(SEGMENT["cut_reach"] * box.height)
+        inner = range(spacing, box.width - spacing + 1)
         chosen: list[int] = []
         most = min(SEGMENT["max_cuts"], int(box.width / spacing) - 1)
         for x in sorted(inner, key=lambda x: (int(profile[x]), x)):
@@ -241,10 +275,19 @@ class _Row:
                 break
             if all(abs(x - c) >= spacing for c in chosen):
                 chosen.append(x)
-        edges = [box.left, *sorted(chosen), box.right]
+        rows = np.arange(box.height)
+        paths = [cut_path(pixels, x, reach) for x in sorted(chosen)]
+        for left, right in zip(paths, paths[1:], strict=False):
+            np.maximum(right, left, out=right)
+        crossed = [int(pixels[rows, path].sum()) / box.height for path in paths]
+        paths = [tuple((box.left + path).tolist()) for path in paths]
+        edges: list[tuple[int, ...] | None] = [None, *paths, None]
+        pieces = [
+            Piece(group, min(a) if a else box.left, max(b) if b else box.right, ([0.0, *crossed])[k], a, b)
+            for k, (a, b) in enumerate(zip(edges, edges[1:], strict=False))
+        ]
         # A cut through a gap between two marks of the group can leave a piece with no ink.
-        pieces = [Piece(group, a, b, int(profile[a]) / box.height) for a, b in zip(edges, edges[1:], strict=False)]
-        return [piece for piece in pieces if profile[piece.left : piece.right].sum() > 0]
+        return [piece for piece in pieces if self.mask([piece], box).any()]
 
 
 def _union(boxes: list[Box]) -> Box:

@@ -5,9 +5,22 @@ import pytest
 from PIL import Image
 
 from pipeline.config import PREPROCESS, SEGMENT
+from pipeline.numbers import number_set
 from pipeline.preprocess import ink_map, preprocess_rgba, work_shape
 from pipeline.realworld import ink_on_paper
-from pipeline.segment import Box, Scores, drop_dots, find_candidates, find_components, group_marks, read_number
+from pipeline.segment import (
+    Box,
+    Piece,
+    Scores,
+    _Row,
+    cut_path,
+    drop_dots,
+    find_candidates,
+    find_components,
+    find_marks,
+    group_marks,
+    read_number,
+)
 
 
 def box(left, top, right, bottom):
@@ -251,6 +264,44 @@ def test_a_cut_through_much_ink_costs_more(monkeypatch, bridge, cut_ink_penalty,
         return Scores(probabilities, np.zeros(len(inputs)), np.ones(len(inputs)))
 
     assert read_number(ink, classify).number == expected
+
+
+def slanted_bars() -> tuple[np.ndarray, np.ndarray]:
+    """40 rows: two bars 10 wide, 4 apart, slanting a column to the right every 4 rows, as touching digits
+    written at a slant overlap; and the same joined at mid-height by 2 rows of ink."""
+    bars, join = np.zeros((2, 40, 33), dtype=bool)
+    for y in range(40):
+        shift = (39 - y) // 4
+        bars[y, shift : shift + 10] = bars[y, shift + 14 : shift + 24] = True
+        join[y, shift + 10 : shift + 14] = y in (19, 20)
+    return bars, bars | join
+
+
+def test_a_cut_bends_through_the_gap_between_slanted_digits():
+    bars, joined = slanted_bars()
+    assert joined.sum(axis=0)[10:24].min() > 2  # every straight cut crosses more ink than the join
+    path = cut_path(joined, 16, reach=6)
+    assert np.abs(np.diff(path)).max() <= 1 and np.abs(path - 16).max() <= 6
+    assert joined[np.arange(40), path].sum() == 2  # only the join
+    left = np.arange(33) < path[:, None]
+    assert (bars & left).sum() == 400 and (bars & ~left).sum() == 400  # each bar whole on its side
+    assert cut_path(joined, 16, reach=0).tolist() == [16] * 40  # no reach: the straight cut
+
+
+def test_cut_pieces_share_out_each_marks_ink(mnist):
+    """However the cuts bend, every ink pixel of a mark is in exactly one of its pieces."""
+    checked = 0
+    for number in number_set(mnist.x_test, mnist.y_test, 40, seed=3)[5::10]:  # touching ones
+        ink = ink_map(number.rgba)
+        components, groups, _ = find_marks(ink)
+        row = _Row(ink, components, groups)
+        for g, whole in enumerate(row.boxes):
+            pieces = row.cuts(g)
+            masks = np.array([row.mask([piece], whole) for piece in pieces])
+            assert masks.sum(axis=0).max() <= 1  # in no two pieces
+            assert np.array_equal(masks.any(axis=0), row.mask([Piece(g, whole.left, whole.right)], whole))  # in one
+            checked += len(pieces) > 1
+    assert checked >= 2  # marks that were cut
 
 
 def test_a_lone_mark_is_read_rather_than_left_out():

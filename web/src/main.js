@@ -9,7 +9,7 @@ import { loadModel } from './model.js';
 import { createPad } from './pad.js';
 import { examplesDocument, personalize, quantizePixels } from './personal.js';
 import { inkMap, preprocess } from './preprocess.js';
-import { groupMarks, modelScores, readNumber } from './segment.js';
+import { cutPath, groupMarks, modelScores, readNumber } from './segment.js';
 import { createAnswerPanel } from './ui.js';
 import { fileToImageData, UploadError, watchUploads } from './upload.js';
 
@@ -126,6 +126,8 @@ function createApi(config, model, pad, store) {
     padDigitImages: () => pad.digitImages(config).digits.map(({ box, image }) => ({ box, imageData: image() })),
     /** segment.js's grouping of marks ({left, top, right, bottom} boxes) into digits. */
     groupMarks: (boxes) => groupMarks(boxes, config.segment),
+    /** segment.js's cut through touching digits: `rows` of 0/1 ink, from column x, bending up to `reach`. */
+    cutPath: (rows, x, reach) => cutPath(rows.flat(), rows[0].length, rows.length, x, reach),
   };
 }
 

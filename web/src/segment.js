@@ -1,8 +1,8 @@
 // Mirror of pipeline/segment.py, step by step: find the digits of a number in
 // the ink map, left to right. Pieces of ink are the marks; specks, dots, lines
 // and borders are set aside; marks overlapping horizontally are one digit; the
-// model chooses how to read what is left (cuts through touching digits, broken
-// digits joined) by the joint probability of the digits, weighed by how much
+// model chooses how to read what is left (cuts through touching digits, bending
+// around strokes; broken digits joined) by the joint probability of the digits, weighed by how much
 // each looks like one whole digit. Boxes are
 // {left, top, right, bottom}, half-open, in work pixels until the end.
 import { nearestPrototypeCosine } from './personal.js';
@@ -130,6 +130,32 @@ function keepLargest(items, sizes, count) {
   return keep.map((i) => items[i]);
 }
 
+/**
+ * The column of a cut in each row of `pixels` (a group's ink, 1 where ink, `width` wide), as cut_path finds it:
+ * from top to bottom, a column a row at most, within `reach` of column x, crossing the fewest ink pixels and,
+ * among those, staying nearest to x (ties: straight down, then left, then right; the leftmost end).
+ */
+export function cutPath(pixels, width, height, x, reach) {
+  const low = Math.max(0, x - reach);
+  const count = Math.min(width - 1, x + reach) - low + 1;
+  // One ink pixel crossed outweighs any drift from x.
+  const cost = (y, i) => pixels[y * width + low + i] * height * (reach + 1) + Math.abs(low + i - x);
+  let total = Array.from({ length: count }, (_, i) => cost(0, i));
+  const moves = new Int8Array(height * count); // where each row's best path came from: -1, 0 or +1 columns
+  for (let y = 1; y < height; y++) {
+    total = total.map((stay, i) => {
+      let best = stay;
+      if (i > 0 && total[i - 1] < best) [best, moves[y * count + i]] = [total[i - 1], -1];
+      if (i + 1 < count && total[i + 1] < best) [best, moves[y * count + i]] = [total[i + 1], 1];
+      return best + cost(y, i);
+    });
+  }
+  const path = new Array(height);
+  path[height - 1] = total.indexOf(Math.min(...total));
+  for (let y = height - 1; y > 0; y--) path[y - 1] = path[y] + moves[y * count + path[y]];
+  return path.map((i) => low + i);
+}
+
 // The groups of marks of one image, and the pixels of any run of pieces of them (see _Row).
 function createRow(ink, components, groups) {
   const { width } = ink;
@@ -147,9 +173,11 @@ function createRow(ink, components, groups) {
     const areaWidth = boxWidth(area);
     const out = new Uint8Array(areaWidth * boxHeight(area));
     for (const piece of pieces) {
+      const { top, bottom } = boxes[piece.group];
       // A group's pixels lie within its own rows, which `area` holds.
-      for (let y = boxes[piece.group].top; y < boxes[piece.group].bottom; y++) {
-        for (let x = piece.left; x < piece.right; x++) {
+      for (let y = top; y < bottom; y++) {
+        const stop = piece.stops ? piece.stops[y - top] : piece.right;
+        for (let x = piece.starts ? piece.starts[y - top] : piece.left; x < stop; x++) {
           if (groupOf[components.labels[y * width + x]] === piece.group + 1) out[(y - area.top) * areaWidth + x - area.left] = 1;
         }
       }
@@ -187,34 +215,43 @@ function createRow(ink, components, groups) {
     return { box, crop: { data, width: cropWidth, height: boxHeight(box) }, size };
   }
 
+  // The group whole or, when wide enough to be touching digits, cut from its thinnest columns (see _Row.cuts).
   function cuts(group, params) {
     const box = boxes[group];
-    const whole = { group, left: box.left, right: box.right };
+    const whole = { group, left: box.left, right: box.right, cutInk: 0, starts: null, stops: null };
     if (boxWidth(box) <= params.split_aspect * boxHeight(box)) return [whole];
     const pixels = mask([whole], box);
-    const profile = new Int32Array(width);
     const maskWidth = boxWidth(box);
-    for (let y = 0; y < boxHeight(box); y++) {
-      for (let x = box.left; x < box.right; x++) profile[x] += pixels[y * maskWidth + x - box.left];
+    const height = boxHeight(box);
+    const profile = new Int32Array(maskWidth);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < maskWidth; x++) profile[x] += pixels[y * maskWidth + x];
     }
-    const spacing = Math.max(1, roundHalfUp(params.cut_spacing * boxHeight(box)));
+    const spacing = Math.max(1, roundHalfUp(params.cut_spacing * height));
+    const reach = roundHalfUp(params.cut_reach * height);
     const inner = [];
-    for (let x = box.left + spacing; x < box.right - spacing + 1; x++) inner.push(x);
+    for (let x = spacing; x < maskWidth - spacing + 1; x++) inner.push(x);
     inner.sort((a, b) => profile[a] - profile[b] || a - b);
     const chosen = [];
-    const most = Math.min(params.max_cuts, Math.trunc(boxWidth(box) / spacing) - 1);
+    const most = Math.min(params.max_cuts, Math.trunc(maskWidth / spacing) - 1);
     for (const x of inner) {
       if (chosen.length >= most) break;
       if (chosen.every((c) => Math.abs(x - c) >= spacing)) chosen.push(x);
     }
-    const edges = [box.left, ...chosen.sort((a, b) => a - b), box.right];
+    const paths = chosen.sort((a, b) => a - b).map((x) => cutPath(pixels, maskWidth, height, x, reach));
+    for (let k = 1; k < paths.length; k++) paths[k] = paths[k].map((x, y) => Math.max(x, paths[k - 1][y]));
+    const crossed = paths.map((path) => path.reduce((sum, x, y) => sum + pixels[y * maskWidth + x], 0) / height);
+    const edges = [null, ...paths.map((path) => path.map((x) => box.left + x)), null];
     const pieces = [];
     for (let k = 0; k + 1 < edges.length; k++) {
-      let ink = 0;
-      for (let x = edges[k]; x < edges[k + 1]; x++) ink += profile[x];
-      if (ink > 0) pieces.push({ group, left: edges[k], right: edges[k + 1], cutInk: profile[edges[k]] / boxHeight(box) });
+      const [starts, stops] = [edges[k], edges[k + 1]];
+      pieces.push({
+        group, left: starts ? Math.min(...starts) : box.left, right: stops ? Math.max(...stops) : box.right,
+        cutInk: k ? crossed[k - 1] : 0, starts, stops,
+      });
     }
-    return pieces;
+    // A cut through a gap between two marks of the group can leave a piece with no ink.
+    return pieces.filter((piece) => mask([piece], box).some(Boolean));
   }
 
   // Pieces of different groups make one digit only when the gaps between them are small.
