@@ -91,6 +91,11 @@ def python_new_writers(predictor: Predictor, x_test: np.ndarray, y_test: np.ndar
     }
 
 
+def _kernels(machine: dict | None) -> str:
+    """The build's instruction set and kernels, as its metrics.json recorded them (builds since 2026-11-28)."""
+    return f"{machine['isa']}, {onednn_label(machine['onednn'])}" if machine else "build machine not recorded"
+
+
 def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> dict:
     calibration = metrics["calibration"]
     return {
@@ -101,7 +106,9 @@ def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> d
         "test_accuracy": metrics["test"]["accuracy"],
         "params": metrics["params"],
         "training_time_s": metrics["training_time_s"],
-        # Next to every time: the vector instructions and kernels it ran with (timings differ most by these).
+        # Next to every time: the vector instructions and kernels it ran with (timings differ most by these);
+        # the build's own for its training time.
+        "training_kernels": _kernels(metrics.get("training_machine")),
         "isa": vector_isa(),
         "onednn": onednn_on(),
         "calibration": {
@@ -231,7 +238,7 @@ def markdown_table(report: dict) -> str:
         ("parameters", lambda r: f"{r['params']:,}"),
         ("training images / batch size / epochs run",
          lambda r: f"{r['train_images']:,} / {r['batch_size']} / {r['epochs_run']}"),
-        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['isa']}, {onednn_label(r['onednn'])})"),
+        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['training_kernels']})"),
         ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
             f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
         ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "

@@ -28,6 +28,7 @@ from . import calibration, evaluate, personal, wholeness
 from .config import shared_config
 from .datasets import Dataset, default_dataset_name, load_dataset
 from .export import export_all, fingerprint
+from .machine import cpu_count, cpu_model, onednn_on, vector_isa
 from .model import embedding_features, with_reading_outputs
 from .quantize import choose_web_model
 from .settings import PROJECT_ROOT, BuildOptions
@@ -155,6 +156,8 @@ def _metrics(
         "confusion_matrix": matrix.tolist(),
         "history": result.history,
         "training_time_s": round(result.wall_time_s, 2),
+        # What the time was measured on: a bench may run later, elsewhere or under another ONEDNN_MAX_CPU_ISA.
+        "training_machine": {"cpu": cpu_model(), "cores": cpu_count(), "isa": vector_isa(), "onednn": onednn_on()},
         "versions": library_versions(),
         "git_commit": git_commit(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from pipeline.bench import markdown_table
+from pipeline.bench import _kernels, markdown_table
 from pipeline.machine import ONEDNN_SWITCH, X86, cpu_model, prefer_onednn, vector_isa
 from pipeline.realworld import STYLES, realworld_set
 
@@ -22,6 +22,7 @@ RUN = {
     "test_accuracy": 0.9936,
     "params": 105922,
     "training_time_s": 512.3,
+    "training_kernels": "AVX2 (ONEDNN_MAX_CPU_ISA=AVX2 on an AVX-512 CPU), oneDNN on",  # the build's, not the bench's
     "isa": "AVX2",
     "onednn": True,
     "calibration": {
@@ -91,7 +92,8 @@ def test_markdown_table_reports_every_figure():
     assert "| parameters | 225,034 | 105,922 |" in table
     assert "| training images / batch size / epochs run | 54,001 / 128 / 12 | 54,001 / 128 / 12 |" in table
     assert "uint8, 107 KB, 99.33% in TF.js" in table
-    assert "| training time | 512 s (AVX2, oneDNN on) | 512 s (AVX2, oneDNN on) |" in table
+    capped = "512 s (AVX2 (ONEDNN_MAX_CPU_ISA=AVX2 on an AVX-512 CPU), oneDNN on)"
+    assert f"| training time | {capped} | {capped} |" in table
     assert "| Python images/s (SavedModel / TFLite) | 3,665 / 3,423 (AVX2) |" in table
     assert "| temperature T | 0.732 | 0.732 |" in table
     assert "| calibration error (ECE), Keras before / after / web model in TF.js | 8.71% / 0.42% / 0.45% |" in table
@@ -105,6 +107,11 @@ def test_markdown_table_reports_every_figure():
     assert "with all 6 writers' examples loaded: 99.58% (without: 99.63%, a change of -0.05 points)" in table
     assert "with 200 stored examples (wasm): 10.4 ms median, 15.0 ms p95." in table
     assert table.startswith("Benchmarks of 2026-11-25 on x86_64, 2 cores (mnist).")
+
+
+def test_training_time_is_labelled_with_the_builds_own_kernels():
+    assert _kernels({"cpu": "AMD EPYC", "cores": 2, "isa": "AVX-512", "onednn": False}) == "AVX-512, oneDNN off"
+    assert _kernels(None) == "build machine not recorded"  # a build from before metrics.json recorded it
 
 
 AVX512_CPU = "processor\t: 0\nmodel name\t: AMD EPYC 9R14\nflags\t\t: fpu sse4_1 sse4_2 avx avx2 fma avx512f avx512bw\n"

@@ -10,6 +10,7 @@ from PIL import Image
 
 from pipeline.calibration import TEMPERATURE_BOUNDS
 from pipeline.config import CONFIDENCE_RULE, shared_config
+from pipeline.machine import vector_isa
 from pipeline.realworld import digit_on_paper, digit_on_transparent
 from pipeline.settings import QUICK
 
@@ -74,6 +75,7 @@ def test_metrics(quick_dist):
     assert set(metrics["per_class"]) == {str(d) for d in range(10)}
     assert metrics["per_class"]["3"]["recall"] == pytest.approx(matrix[3, 3] / matrix[3].sum())
     assert metrics["params"] > 10_000 and metrics["training_time_s"] > 0
+    assert metrics["training_machine"]["isa"] == vector_isa() and metrics["training_machine"]["cores"] >= 1
     assert metrics["training"]["epochs_run"] == len(metrics["history"]["loss"])
     assert metrics["training"]["batch_size"] == 32  # 2,700 images: batch_size_for's smallest
     assert {"tensorflow", "keras", "numpy", "python"} <= set(metrics["versions"])

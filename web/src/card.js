@@ -117,8 +117,9 @@ export function renderBench(container, bench) {
   section.append(element('p', `Measured ${bench.date?.slice(0, 10) ?? ''} on ${bench.machine ?? 'the build machine'}.`));
   // Older benchmarks have no ECE, ISA or oneDNN state: leave those out.
   const ece = (c) => (c ? `${pct(c.test_ece_keras)} / ${pct(c.test_ece_web_model)}` : '');
-  const onednn = (r) => ('onednn' in r ? `, oneDNN ${r.onednn ? 'on' : 'off'}` : '');
-  const isa = (r) => (r.isa ? ` (${r.isa}${onednn(r)})` : '');
+  const onednn = (on) => (on === undefined ? '' : `, oneDNN ${on ? 'on' : 'off'}`);
+  // The training time with the build's own instruction set and kernels, where the bench recorded them.
+  const isa = (r) => (r.training_kernels ? ` (${r.training_kernels})` : r.isa ? ` (${r.isa}${onednn(r.onednn)})` : '');
   section.append(table('Training and export', ['', 'test accuracy', 'parameters', 'web model', 'training', 'real-world images',
     'calibration error (Keras / web model)'],
     runs.map(([name, r]) => [name, pct(r.test_accuracy), r.params.toLocaleString('en'),
