@@ -72,7 +72,7 @@ SEGMENT: dict[str, float | int] = {
     # A digit is rarely wider than tall: readings with wider pieces lose this much log-probability
     # per unit of aspect ratio past `wide_aspect`.
     "wide_aspect": 0.8,
-    "wide_penalty": 3.0,
+    "wide_penalty": 4.5,
     # Cutting through a connected mark costs this much log-probability, so a wide digit (a slanted 8)
     # is not read as two when the two readings are about as likely.
     "cut_penalty": 1.5,
@@ -87,11 +87,11 @@ SEGMENT: dict[str, float | int] = {
     # log-probability is below zero and would otherwise favour reading fewer. Tuned on written numbers made
     # from MNIST test digits with other seeds than the benchmark's (7, then 8 to check; README, "Reading
     # numbers"), last with the six-convolution network: digit_bonus, wide_aspect and skip_penalty, then
-    # cut_reach and cut_penalty for cuts that bend.
+    # cut_reach and cut_penalty for cuts that bend, then digit_bonus and wide_penalty with those cuts.
     "whole_weight": 0.5,
     "typical_floor": 0.95,
     "typical_weight": 30.0,
-    "digit_bonus": 1.5,
+    "digit_bonus": 1.75,
     # A digit is at least this share of the tallest mark's height: shorter pieces join a neighbour ...
     "min_height_fraction": 0.5,
     # ... or are left out, at this cost in log-probability.
