@@ -85,8 +85,8 @@ SEGMENT: dict[str, float | int] = {
     # embedding is further than `typical_floor` (cosine) from every prototype of the training digits loses
     # `typical_weight` per unit below it. Each digit read earns `digit_bonus`, since every digit's
     # log-probability is below zero and would otherwise favour reading fewer. Tuned on written numbers made
-    # from MNIST test digits with other seeds than the benchmark's (7, then 8 to check; README, "Reading
-    # numbers"), last with the six-convolution network: digit_bonus, wide_aspect and skip_penalty, then
+    # from MNIST test digits with other seeds than the benchmark's (7, then 8 to check; README,
+    # "Numbers"), last with the six-convolution network: digit_bonus, wide_aspect and skip_penalty, then
     # cut_reach and cut_penalty for cuts that bend, then digit_bonus and wide_penalty with those cuts.
     "whole_weight": 0.5,
     "typical_floor": 0.95,
