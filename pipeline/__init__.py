@@ -1,6 +1,6 @@
 """digit-recognition build backend: data, training, evaluation, export and prediction."""
 
-from .machine import prefer_onednn
+from .model.machine import prefer_onednn
 
 # Before any module here imports TensorFlow, which reads the switch once.
 prefer_onednn()

@@ -24,17 +24,18 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import calibration, evaluate, personal, wholeness
 from .config import shared_config
-from .datasets import Dataset, default_dataset_name, load_dataset
-from .export import export_all, fingerprint
-from .machine import cpu_count, cpu_model, onednn_on, vector_isa
-from .model import embedding_features, with_reading_outputs
-from .quantize import choose_web_model
+from .data.datasets import Dataset, default_dataset_name, load_dataset
+from .data.splits import cap_per_class, stratified_split
+from .export.formats import export_all, fingerprint
+from .export.parity import check_parity
+from .export.precision import choose_web_model
+from .model import calibration, evaluate, wholeness
+from .model.machine import cpu_count, cpu_model, onednn_on, vector_isa
+from .model.networks import embedding_features, with_reading_outputs
+from .model.training import TrainResult, to_model_input, train
+from .read import personal
 from .settings import PROJECT_ROOT, BuildOptions
-from .splits import cap_per_class, stratified_split
-from .training import TrainResult, to_model_input, train
-from .verify import check_parity
 
 WEB_BUILDER = PROJECT_ROOT / "web" / "build.mjs"
 PARITY_BATCH = 64  # the first test images, a fixed batch for the export check

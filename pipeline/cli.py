@@ -98,15 +98,15 @@ def _build(args: argparse.Namespace, web: bool) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     import_tensorflow_quietly()
-    from .bench import run_bench
+    from .bench.runner import run_bench
 
     run_bench(args.out, quick=args.quick, built=args.built)
     return 0
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from .personal import load_examples
-    from .predict import Predictor
+    from .read.personal import load_examples
+    from .read.predict import Predictor
 
     predictor = Predictor(args.model)
     if args.examples:

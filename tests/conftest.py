@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from pipeline.browser import launch_chromium
-from pipeline.datasets import load_mnist
+from pipeline.bench.browser import launch_chromium
+from pipeline.data.datasets import load_mnist
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from test_web import (  # noqa: F401 (site: the session's server, a fixture)
     upload,
 )
 
-from pipeline.browser import draw_strokes, predict_in_page
+from pipeline.bench.browser import draw_strokes, predict_in_page
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from pipeline.augment import WarpRanges, random_warp
+from pipeline.data.augment import WarpRanges, random_warp
+from pipeline.model.training import CLEAN_FINAL_EPOCHS, _training_batches, one_hot, to_model_input
 from pipeline.settings import TrainSettings
-from pipeline.training import CLEAN_FINAL_EPOCHS, _training_batches, one_hot, to_model_input
 
 SEED = tf.constant([42, 0])
 

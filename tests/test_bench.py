@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from pipeline.bench import _kernels, markdown_table
-from pipeline.machine import ONEDNN_SWITCH, X86, cpu_model, prefer_onednn, vector_isa
-from pipeline.realworld import STYLES, realworld_set
+from pipeline.bench.runner import _kernels, markdown_table
+from pipeline.bench.sets import realworld_set
+from pipeline.data.render import STYLES
+from pipeline.model.machine import ONEDNN_SWITCH, X86, cpu_model, prefer_onednn, vector_isa
 
 RUN = {
     "arch": "default",
@@ -170,13 +171,14 @@ def test_asking_for_onednn_after_tensorflow_loaded_says_it_is_too_late(monkeypat
 def test_importing_the_pipeline_turns_onednn_on(monkeypatch):
     # A fresh interpreter, as `python -m pipeline` starts: TF reads the switch once, as it loads.
     monkeypatch.delenv(ONEDNN_SWITCH, raising=False)
-    probe = "import pipeline.machine as m; print(m.onednn_on())"
+    probe = "import pipeline.model.machine as m; print(m.onednn_on())"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "True"
 
 
 def test_number_set_is_seeded_and_covers_lengths_layouts_and_styles(mnist):
-    from pipeline.numbers import LENGTHS, exact_accuracy, number_set
+    from pipeline.bench.sets import exact_accuracy, number_set
+    from pipeline.data.numbers import LENGTHS
 
     first = number_set(mnist.x_test, mnist.y_test, 40, seed=3)
     again = number_set(mnist.x_test, mnist.y_test, 40, seed=3)

@@ -8,10 +8,10 @@ import pytest
 from conftest import run_pipeline
 from PIL import Image
 
-from pipeline.calibration import TEMPERATURE_BOUNDS
 from pipeline.config import CONFIDENCE_RULE, shared_config
-from pipeline.machine import vector_isa
-from pipeline.realworld import digit_on_paper, digit_on_transparent
+from pipeline.data.render import digit_on_paper, digit_on_transparent
+from pipeline.model.calibration import TEMPERATURE_BOUNDS
+from pipeline.model.machine import vector_isa
 from pipeline.settings import QUICK
 
 
@@ -136,9 +136,9 @@ def test_exports_agree_with_keras(quick_dist):
 
 def test_exported_model_gives_the_calibrated_probabilities(quick_dist, mnist):
     """The TFLite file on its own reproduces the calibrated figures, not the uncalibrated ones."""
-    from pipeline.calibration import expected_calibration_error
-    from pipeline.predict import tflite_runner
-    from pipeline.training import to_model_input
+    from pipeline.model.calibration import expected_calibration_error
+    from pipeline.model.training import to_model_input
+    from pipeline.read.predict import tflite_runner
 
     calibration = json.loads((quick_dist / "metrics.json").read_text())["calibration"]
     inputs = to_model_input(mnist.x_test)
@@ -177,7 +177,7 @@ def test_same_command_gives_the_same_accuracy(quick_dist, tmp_path):
 def well_predicted_digits(quick_dist, mnist):
     """Test digits (one per class) the quick model gets right from their MNIST pixels, and reads as that one
     digit with nothing left out in every rendering (it is weak enough to cut a curly one in two)."""
-    from pipeline.predict import Predictor
+    from pipeline.read.predict import Predictor
 
     predictor = Predictor(quick_dist / "export/tflite/model.tflite")
     chosen = {}
@@ -257,7 +257,7 @@ def test_predict_text_blank_and_bad_files_in_one_batch(quick_dist, well_predicte
 
 def test_predict_reads_a_number(quick_dist, well_predicted_digits, tmp_path):
     """Three spaced digits in a photo: the number, each digit's box in the source image, and plain output."""
-    from pipeline.realworld import ink_on_paper
+    from pipeline.data.render import ink_on_paper
 
     strength = np.zeros((60, 200))
     for k, label in enumerate((3, 1, 7)):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.special import softmax
 
-from pipeline.calibration import (
+from pipeline.model.calibration import (
     choose_threshold,
     expected_calibration_error,
     fit_temperature,
@@ -15,7 +15,7 @@ from pipeline.calibration import (
     reliability,
     selective_accuracy,
 )
-from pipeline.model import build_model
+from pipeline.model.networks import build_model
 
 RULE = {"target_accuracy": 0.99, "min_answers": 100, "floor": 0.6, "ceiling": 0.9}
 

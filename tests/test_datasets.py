@@ -4,8 +4,8 @@ import shutil
 import numpy as np
 import pytest
 
-from pipeline import datasets
-from pipeline.datasets import load_dataset, load_mnist, read_emnist_csv, read_idx
+from pipeline.data import datasets
+from pipeline.data.datasets import load_dataset, load_mnist, read_emnist_csv, read_idx
 from pipeline.errors import InputError
 
 

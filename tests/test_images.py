@@ -8,7 +8,7 @@ from PIL import Image
 
 from pipeline.config import PREPROCESS
 from pipeline.errors import InputError
-from pipeline.images import load_rgba
+from pipeline.read.images import load_rgba
 
 
 def save(image: Image.Image, path, **options):

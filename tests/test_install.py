@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from test_web import STROKES, open_controlled, open_ready, settle, wait_ready
 
-from pipeline.browser import draw_strokes, serve
+from pipeline.bench.browser import draw_strokes, serve
 
 PREFIXES = ["/", "/digit-recognition/"]
 REQUIRED = ["name", "short_name", "start_url", "scope", "display", "icons", "theme_color", "background_color"]

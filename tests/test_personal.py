@@ -10,9 +10,10 @@ import pytest
 from conftest import run_pipeline
 from PIL import Image
 
+from pipeline.bench.writers import WRITERS, writer_samples
 from pipeline.config import PERSONAL
 from pipeline.errors import InputError
-from pipeline.personal import (
+from pipeline.read.personal import (
     PROTOTYPES_PER_CLASS,
     Example,
     class_prototypes,
@@ -22,8 +23,7 @@ from pipeline.personal import (
     quantize_pixels,
     reembed,
 )
-from pipeline.preprocess import preprocess_rgba
-from pipeline.writers import WRITERS, writer_samples
+from pipeline.read.preprocess import preprocess_rgba
 
 SIZE = 8  # embedding size in the unit tests
 
@@ -180,8 +180,8 @@ def test_new_writers_are_deterministic_and_labelled():
 def test_every_export_gives_the_embedding_and_the_build_records_the_fingerprint(quick_dist):
     import tensorflow as tf
 
-    from pipeline.predict import tflite_runner
-    from pipeline.verify import tfjs_outputs
+    from pipeline.export.parity import tfjs_outputs
+    from pipeline.read.predict import tflite_runner
 
     config = json.loads((quick_dist / "config.json").read_text())
     metrics = json.loads((quick_dist / "metrics.json").read_text())
@@ -217,7 +217,7 @@ def mnist_digit_image(mnist, index: int) -> np.ndarray:
 
 
 def test_predict_with_examples_reads_the_persons_digit(quick_dist, mnist, tmp_path):
-    from pipeline.predict import Predictor
+    from pipeline.read.predict import Predictor
 
     model = quick_dist / "export/tflite/model.tflite"
     predictor = Predictor(model)

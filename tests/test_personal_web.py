@@ -19,10 +19,10 @@ from test_web import (
     wait_ready,
 )
 
-from pipeline.browser import draw_strokes, predict_in_page, read_in_page, serve, teach_in_page
-from pipeline.personal import load_examples
-from pipeline.predict import Predictor
-from pipeline.writers import WRITERS, draw
+from pipeline.bench.browser import draw_strokes, predict_in_page, read_in_page, serve, teach_in_page
+from pipeline.bench.writers import WRITERS, draw
+from pipeline.read.personal import load_examples
+from pipeline.read.predict import Predictor
 
 
 @pytest.fixture

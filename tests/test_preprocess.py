@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from pipeline.config import IMAGE_SIZE, PREPROCESS
-from pipeline.preprocess import area_resize, preprocess_rgba, round_half_up
-from pipeline.realworld import digit_on_paper, digit_on_transparent
+from pipeline.data.render import digit_on_paper, digit_on_transparent
+from pipeline.read.preprocess import area_resize, preprocess_rgba, round_half_up
 
 
 def as_rgba(gray: np.ndarray) -> np.ndarray:

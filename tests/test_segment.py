@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pipeline.bench.sets import number_set
 from pipeline.config import PREPROCESS, SEGMENT
-from pipeline.numbers import number_set
-from pipeline.preprocess import ink_map, preprocess_rgba, work_shape
-from pipeline.realworld import ink_on_paper
-from pipeline.segment import (
+from pipeline.data.render import ink_on_paper
+from pipeline.read.preprocess import ink_map, preprocess_rgba, work_shape
+from pipeline.read.segment import (
     Box,
     Piece,
     Scores,
@@ -100,7 +100,7 @@ def row(glyphs: list[np.ndarray], gap: int) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def classify(quick_dist):
-    from pipeline.predict import Predictor
+    from pipeline.read.predict import Predictor
 
     return Predictor(quick_dist / "export/tflite/model.tflite").scores
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pipeline.splits import cap_per_class, stratified_split
+from pipeline.data.splits import cap_per_class, stratified_split
 
 LABELS = np.repeat(np.arange(10), [50, 60, 70, 80, 90, 100, 110, 120, 130, 140])
 

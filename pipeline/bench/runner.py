@@ -1,0 +1,276 @@
+"""`bench`: the notebook's model and ours, side by side, on the same data and machine.
+
+Three builds: the notebook's protocol (1000 images per class, 20 epochs) with
+its architecture and batch size 128 (`seed`) and with ours (`default`, at its
+own batch size), then the default full build into `dist/`. For each: test accuracy, parameters, export sizes,
+training time, Python inference throughput (SavedModel, TFLite) and accuracy on
+generated real-world images through the full preprocessing path; for the site
+in `dist/`, the browser figures of `bench_browser`. Writes `dist/bench.json`
+and `dist/bench.md`.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from ..build import run_build, write_json
+from ..data.datasets import load_dataset
+from ..export.formats import EXPORT_PATHS
+from ..model.machine import cpu_count, cpu_model, onednn_label, onednn_on, vector_isa
+from ..model.training import to_model_input
+from ..read.personal import personalize
+from ..read.predict import Predictor, tflite_runner
+from ..settings import QUICK, BuildOptions, TrainSettings
+from .sets import WrittenNumber, exact_accuracy, number_set, realworld_set
+from .writers import WRITERS, teach_writer
+
+NOTEBOOK = {"per_class": 1000, "epochs": 20}  # the protocol of the notebook we grew from
+NOTEBOOK_BATCH_SIZE = 128
+REALWORLD_COUNT = 400
+# 200 of each length and kind: at 40, one misread digit moved a 4-digit figure by 2.5 points.
+NUMBER_COUNT = 2000
+THROUGHPUT_IMAGES = 2000
+THROUGHPUT_BATCH = 100
+
+
+def _images_per_second(run_batch, inputs: np.ndarray) -> float:
+    run_batch(inputs[:THROUGHPUT_BATCH])  # warm-up: graph tracing, delegate set-up
+    started = time.perf_counter()
+    for start in range(0, len(inputs), THROUGHPUT_BATCH):
+        run_batch(inputs[start : start + THROUGHPUT_BATCH])
+    return len(inputs) / (time.perf_counter() - started)
+
+
+def python_throughput(build_dir: Path, inputs: np.ndarray) -> dict[str, float]:
+    loaded = tf.saved_model.load(str(build_dir / EXPORT_PATHS["saved_model"]))
+    tflite = tflite_runner(build_dir / EXPORT_PATHS["tflite"], inputs[:THROUGHPUT_BATCH].shape)
+    return {
+        "saved_model_images_per_s": round(_images_per_second(lambda b: loaded.serve(tf.constant(b)), inputs)),
+        "tflite_images_per_s": round(_images_per_second(tflite, inputs)),
+    }
+
+
+def python_realworld_accuracy(predictor: Predictor, realworld: list[tuple[str, np.ndarray, int]]) -> dict[str, float]:
+    """Accuracy per style and overall: the image must read as exactly its one digit (what `predict` does)."""
+    hits: dict[str, list[bool]] = {}
+    for style, rgba, label in realworld:
+        hits.setdefault(style, []).append(predictor.read(rgba).number == str(label))
+    overall = [hit for style_hits in hits.values() for hit in style_hits]
+    return {"overall": float(np.mean(overall)), **{style: float(np.mean(h)) for style, h in hits.items()}}
+
+
+def python_number_accuracy(predictor: Predictor, numbers: list[WrittenNumber]) -> dict[str, float]:
+    return exact_accuracy(numbers, [predictor.read(n.rgba).number for n in numbers])
+
+
+def python_new_writers(predictor: Predictor, x_test: np.ndarray, y_test: np.ndarray) -> dict:
+    """Per new writer, held-out accuracy before and after teaching (writers.teach_writer); then MNIST test
+    accuracy with no examples and with every writer's examples (three per misread digit) loaded at once."""
+    writers, loaded = {}, []
+    for writer in WRITERS:
+        taught = teach_writer(writer, predictor.outputs)
+        loaded += taught.pop("examples")[3]
+        writers[writer.name] = taught
+    mnist = predictor.outputs(to_model_input(x_test)[..., 0])
+    with_examples = personalize(mnist, loaded)
+    return {
+        "writers": writers,
+        "examples_loaded": len(loaded),
+        "mnist_test_accuracy": float((mnist["probabilities"].argmax(axis=1) == y_test).mean()),
+        "mnist_test_accuracy_with_examples": float((with_examples.argmax(axis=1) == y_test).mean()),
+    }
+
+
+def _kernels(machine: dict | None) -> str:
+    """The build's instruction set and kernels, as its metrics.json recorded them (builds since 2026-11-28)."""
+    return f"{machine['isa']}, {onednn_label(machine['onednn'])}" if machine else "build machine not recorded"
+
+
+def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> dict:
+    calibration = metrics["calibration"]
+    return {
+        "arch": metrics["arch"],
+        "train_images": metrics["dataset"]["counts"]["train"],
+        "batch_size": metrics["training"]["batch_size"],
+        "epochs_run": metrics["training"]["epochs_run"],
+        "test_accuracy": metrics["test"]["accuracy"],
+        "params": metrics["params"],
+        "training_time_s": metrics["training_time_s"],
+        # Next to every time: the vector instructions and kernels it ran with (timings differ most by these);
+        # the build's own for its training time.
+        "training_kernels": _kernels(metrics.get("training_machine")),
+        "isa": vector_isa(),
+        "onednn": onednn_on(),
+        "calibration": {
+            "temperature": calibration["temperature"],
+            "test_ece_keras_before": calibration["test_ece"]["before"],
+            "test_ece_keras": calibration["test_ece"]["after"],
+            "test_ece_web_model": calibration["test_ece"]["web_model"],
+            "confidence_threshold": metrics["confidence_threshold"]["threshold"],
+        },
+        "export_bytes": {
+            **metrics["export_sizes"],
+            **{f"tfjs_{p}": c["bytes"] for p, c in metrics["web_model"]["candidates"].items()},
+        },
+        "web_model": {
+            "precision": metrics["web_model"]["precision"],
+            "bytes": metrics["web_model"]["bytes"],
+            "tfjs_test_accuracy": metrics["web_model"]["candidates"]
+            .get(metrics["web_model"]["precision"], {})
+            .get("test_accuracy", metrics["test"]["accuracy"]),
+        },
+        **python_throughput(build_dir, inputs),
+        "realworld_accuracy_python": python_realworld_accuracy(
+            Predictor(build_dir / EXPORT_PATHS["tflite"]), realworld
+        ),
+    }
+
+
+def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = False) -> dict:
+    """`built`: measure the full build already in `out` instead of training the three models first."""
+    from .page import measure_browser
+
+    data = load_dataset(None)
+    realworld = realworld_set(data.x_test, data.y_test, REALWORLD_COUNT // (8 if quick else 1), seed=seed)
+    numbers = number_set(data.x_test, data.y_test, NUMBER_COUNT // (8 if quick else 1), seed=seed)
+    inputs = to_model_input(data.x_test[:THROUGHPUT_IMAGES])
+    protocol = QUICK if quick else NOTEBOOK
+    # The notebook trained for its whole epoch budget: patience as long as the budget keeps that.
+    notebook_settings = TrainSettings(epochs=protocol["epochs"], patience=protocol["epochs"], seed=seed)
+    seed_settings = replace(notebook_settings, arch="seed", batch_size=NOTEBOOK_BATCH_SIZE)
+    default_settings = TrainSettings(epochs=QUICK["epochs"], seed=seed) if quick else TrainSettings(seed=seed)
+    full_per_class = QUICK["per_class"] if quick else None
+    runs = {}
+    if built:
+        metrics = json.loads((out / "metrics.json").read_text())
+        runs["default, full build"] = _summary(metrics, out, inputs, realworld)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+            notebook = {"per_class": protocol["per_class"], "web": False}
+            plans = [
+                ("seed, notebook protocol", BuildOptions(**notebook, out=Path(scratch) / "seed", train=seed_settings)),
+                (
+                    "default, notebook protocol",
+                    BuildOptions(**notebook, out=Path(scratch) / "ours", train=notebook_settings),
+                ),
+                ("default, full build", BuildOptions(per_class=full_per_class, out=out, train=default_settings)),
+            ]
+            for name, options in plans:
+                print(f"== bench: {name}", flush=True)
+                metrics = run_build(options)
+                runs[name] = _summary(metrics, options.out, inputs, realworld)
+    predictor = Predictor(out / EXPORT_PATHS["tflite"])
+    runs["default, full build"]["numbers_exact_accuracy_python"] = python_number_accuracy(predictor, numbers)
+    runs["default, full build"]["new_writers_python"] = python_new_writers(predictor, data.x_test, data.y_test)
+    print("== bench: browser", flush=True)
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {cpu_model()}, {cpu_count()} cores, {vector_isa()}, "
+        f"{onednn_label(onednn_on())}",
+        "isa": vector_isa(),
+        "quick": quick,
+        "dataset": data.name,
+        "realworld_images": len(realworld),
+        "number_images": len(numbers),
+        "runs": runs,
+        "browser": measure_browser(out, realworld, numbers),
+    }
+    write_json(out / "bench.json", report)
+    table = markdown_table(report)
+    (out / "bench.md").write_text(table)
+    print(table, flush=True)
+    return report
+
+
+def _new_writers_table(measured: dict | None, browser: dict) -> list[str]:
+    if not measured:
+        return []
+    lines = [
+        "",
+        "New writers (writers.py): held-out accuracy before teaching, after one example of each digit "
+        "misread, after three:",
+        "",
+        "| writer | misread digits | before | after 1 | after 3 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, w in measured["writers"].items():
+        digits = " ".join(str(d) for d in w["wrong_digits"]) or "none"
+        lines.append(
+            f"| {name} | {digits} | {w['before'] * 100:.1f}% | {w['after_1'] * 100:.1f}% | {w['after_3'] * 100:.1f}% |"
+        )
+    before, after = measured["mnist_test_accuracy"], measured["mnist_test_accuracy_with_examples"]
+    lines += [
+        "",
+        f"MNIST test accuracy with all {measured['examples_loaded']} writers' examples loaded: "
+        f"{after * 100:.2f}% (without: {before * 100:.2f}%, a change of {(after - before) * 100:+.2f} points).",
+    ]
+    for backend, b in browser.items():
+        if "stored_examples_pointer_up_to_answer_ms" in b:
+            t = b["stored_examples_pointer_up_to_answer_ms"]
+            lines.append(
+                f"Pointer-up to answer with {t['examples']} stored examples ({backend}): "
+                f"{t['median']:.1f} ms median, {t['p95']:.1f} ms p95."
+            )
+    return lines  # fmt: skip
+
+
+def markdown_table(report: dict) -> str:
+    runs, browser = report["runs"], report["browser"]
+    lines = [
+        f"Benchmarks of {report['date'][:10]} on {report['machine']} ({report['dataset']}"
+        f"{', quick profile' if report['quick'] else ''}).",
+        "",
+        "| | " + " | ".join(runs) + " |",
+        "|---|" + "---|" * len(runs),
+    ]
+    rows = [
+        ("test accuracy", lambda r: f"{r['test_accuracy'] * 100:.2f}%"),
+        ("parameters", lambda r: f"{r['params']:,}"),
+        ("training images / batch size / epochs run",
+         lambda r: f"{r['train_images']:,} / {r['batch_size']} / {r['epochs_run']}"),
+        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['training_kernels']})"),
+        ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
+            f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
+        ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "
+                                f"{r['web_model']['tfjs_test_accuracy'] * 100:.2f}% in TF.js"),
+        ("Python images/s (SavedModel / TFLite)",
+         lambda r: f"{r['saved_model_images_per_s']:,} / {r['tflite_images_per_s']:,} ({r['isa']})"),
+        ("temperature T", lambda r: f"{r['calibration']['temperature']:.3f}"),
+        ("calibration error (ECE), Keras before / after / web model in TF.js",
+         lambda r: " / ".join(f"{r['calibration'][k] * 100:.2f}%"
+                              for k in ("test_ece_keras_before", "test_ece_keras", "test_ece_web_model"))),
+        ("'not sure' below", lambda r: f"{r['calibration']['confidence_threshold'] * 100:.1f}%"),
+        ("real-world images, Python", lambda r: f"{r['realworld_accuracy_python']['overall'] * 100:.1f}%"),
+    ]  # fmt: skip
+    lines += [f"| {name} | " + " | ".join(cell(r) for r in runs.values()) + " |" for name, cell in rows]
+    lines += ["", f"Browser (headless Chromium, the default full build in dist/; CPU: {report['isa']}):", ""]
+    lines += [
+        "| backend | model load | pointer-up to answer, median / p95 | the same, 6-digit numbers "
+        "| first load (gzip, plots apart) | real-world accuracy | drawn numbers |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for backend, b in browser.items():
+        timing, six = b["pointer_up_to_answer_ms"], b["six_digit_pointer_up_to_answer_ms"]
+        lines.append(
+            f"| {backend} | {b['model_load_ms']:.0f} ms | {timing['median']:.1f} / {timing['p95']:.1f} ms "
+            f"| {six['median']:.1f} / {six['p95']:.1f} ms "
+            f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% "
+            f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
+        )
+    lines += _new_writers_table(runs.get("default, full build", {}).get("new_writers_python"), browser)
+    python = runs.get("default, full build", {}).get("numbers_exact_accuracy_python")
+    in_browser = next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
+    if python and in_browser:
+        lines += ["", f"Written numbers ({report['number_images']} images, exact-number accuracy, full build):", ""]
+        lines += ["| numbers | Python | browser (wasm) |", "|---|---|---|"]
+        lines += [f"| {key} | {python[key] * 100:.1f}% | {in_browser[key] * 100:.1f}% |" for key in python]
+    return "\n".join(lines) + "\n"

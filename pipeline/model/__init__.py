@@ -1,0 +1,1 @@
+"""The networks and how they learn: training, evaluation, calibration, and the heads learnt after training."""

@@ -1,0 +1,198 @@
+// Drawing pad: pointer strokes (mouse, touch, pen) on an opaque white canvas,
+// with undo of the last stroke. It is wide enough for a number; the strokes are
+// known, so the digits are the strokes grouped by horizontal overlap
+// (segment.js's groupMarks), each rendered alone the way a lone digit is.
+// The backing store is HEIGHT pixels tall whatever the screen, so a digit's
+// image does not depend on the screen it was drawn on; its width follows the
+// pad's shape on the page.
+import { dropDots, groupMarks, unionAll } from '../read/segment.js';
+
+const HEIGHT = 280;
+const LINE_WIDTH = 20; // about MNIST's stroke-to-digit ratio at this size
+const INK = '#000';
+const PAPER = '#fff';
+// A digit is rendered alone on a square this much larger than its longer side: paper around it,
+// as around a lone digit drawn on a square pad.
+const DIGIT_MARGIN = 1.5;
+
+function paintStroke(ctx, points) {
+  ctx.beginPath();
+  ctx.moveTo(points[0].x, points[0].y);
+  if (points.length === 1) ctx.lineTo(points[0].x + 0.01, points[0].y); // a tap leaves a dot
+  // Quadratic curves through the midpoints smooth out jagged pointer samples.
+  for (let i = 1; i < points.length - 1; i++) {
+    const mid = { x: (points[i].x + points[i + 1].x) / 2, y: (points[i].y + points[i + 1].y) / 2 };
+    ctx.quadraticCurveTo(points[i].x, points[i].y, mid.x, mid.y);
+  }
+  if (points.length > 1) ctx.lineTo(points.at(-1).x, points.at(-1).y);
+  ctx.stroke();
+}
+
+// Strokes on white paper; `view` maps pad pixels onto the canvas (x' = (x - view.x) * view.scale).
+function paint(ctx, width, height, strokes, view = { x: 0, y: 0, scale: 1 }) {
+  ctx.fillStyle = PAPER;
+  ctx.fillRect(0, 0, width, height);
+  ctx.strokeStyle = INK;
+  ctx.lineWidth = LINE_WIDTH;
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.save();
+  ctx.setTransform(view.scale, 0, 0, view.scale, -view.x * view.scale, -view.y * view.scale);
+  for (const stroke of strokes) paintStroke(ctx, stroke);
+  ctx.restore();
+}
+
+// A stroke's box with its line width, in whole pixels (segment.js's {left, top, right, bottom}).
+function strokeBox(points) {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const half = LINE_WIDTH / 2;
+  return {
+    left: Math.floor(Math.min(...xs) - half), top: Math.floor(Math.min(...ys) - half),
+    right: Math.ceil(Math.max(...xs) + half), bottom: Math.ceil(Math.max(...ys) + half),
+  };
+}
+
+export function createPad(canvas, overlay, onChange) {
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const overlayCtx = overlay.getContext('2d');
+  const strokes = [];
+  const strokeIds = []; // one per stroke, never reused
+  let nextStrokeId = 0;
+  let active = null; // stroke being drawn, with the pointer that draws it
+  let picture = null; // an uploaded image shown instead of strokes, with where it sits
+  let width = HEIGHT;
+
+  function redraw() {
+    if (picture) return showPicture();
+    paint(ctx, width, HEIGHT, strokes);
+  }
+
+  // The backing store keeps the pad's shape on the page at HEIGHT pixels tall; strokes keep their coordinates.
+  function fitToLayout() {
+    const rect = canvas.getBoundingClientRect();
+    const next = rect.height > 0 ? Math.max(HEIGHT, Math.round((HEIGHT * rect.width) / rect.height)) : width;
+    if (next === width && canvas.width === next) return;
+    width = next;
+    canvas.width = overlay.width = width;
+    canvas.height = overlay.height = HEIGHT;
+    redraw();
+  }
+
+  function showPicture() {
+    const { image, scale, x, y } = picture;
+    ctx.fillStyle = PAPER;
+    ctx.fillRect(0, 0, width, HEIGHT);
+    const bitmap = new OffscreenCanvas(image.width, image.height);
+    bitmap.getContext('2d').putImageData(image, 0, 0);
+    ctx.drawImage(bitmap, x, y, image.width * scale, image.height * scale);
+  }
+
+  function toCanvas(event) {
+    const rect = canvas.getBoundingClientRect();
+    return { x: ((event.clientX - rect.left) * width) / rect.width, y: ((event.clientY - rect.top) * HEIGHT) / rect.height };
+  }
+
+  canvas.addEventListener('pointerdown', (event) => {
+    if (active || event.button > 0) return;
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    picture = null;
+    active = { id: event.pointerId, points: [toCanvas(event)] };
+    strokes.push(active.points);
+    strokeIds.push(nextStrokeId++);
+    redraw();
+    onChange({ final: false });
+  });
+  canvas.addEventListener('pointermove', (event) => {
+    if (active?.id !== event.pointerId) return;
+    const samples = event.getCoalescedEvents?.() ?? [];
+    for (const sample of samples.length ? samples : [event]) active.points.push(toCanvas(sample));
+    redraw();
+    onChange({ final: false });
+  });
+  const finish = (event) => {
+    if (active?.id !== event.pointerId) return;
+    active = null;
+    onChange({ final: true, pointerUp: true });
+  };
+  canvas.addEventListener('pointerup', finish);
+  canvas.addEventListener('pointercancel', finish);
+  new ResizeObserver(fitToLayout).observe(canvas);
+  fitToLayout();
+
+  return {
+    isEmpty: () => strokes.length === 0,
+    imageData: () => ctx.getImageData(0, 0, width, HEIGHT),
+    /**
+     * The drawing as digits, left to right: {digits: [{key, box: [x, y, width, height], image()}], notes}.
+     * Each digit's image() is its strokes alone on white paper; lines under or across digits and dots are
+     * left out. `key` changes exactly when the digit's strokes do, so its reading can be kept until then.
+     */
+    digitImages(config) {
+      const segmentParams = config.segment;
+      const boxes = strokes.map(strokeBox);
+      const { groups, lines } = groupMarks(boxes, segmentParams);
+      const groupBoxes = groups.map((members) => unionAll(members.map((m) => boxes[m])));
+      const big = groups.length ? dropDots(groupBoxes, segmentParams) : [];
+      const notes = [];
+      if (lines.length) notes.push(`${lines.length} underline(s) or rule(s) ignored`);
+      if (!big.every(Boolean)) notes.push(`${big.filter((b) => !b).length} dot(s) ignored`);
+      const digits = groups.flatMap((members, g) => {
+        if (!big[g]) return [];
+        const box = groupBoxes[g];
+        const side = Math.max(box.right - box.left, box.bottom - box.top) * DIGIT_MARGIN;
+        // Rendered no larger than preprocessing would shrink it to anyway: the same digit, a fraction of the work.
+        const scale = Math.min(1, config.preprocess.work_max_side / side);
+        const pixels = Math.ceil(side * scale);
+        const view = { x: (box.left + box.right - side) / 2, y: (box.top + box.bottom - side) / 2, scale };
+        const image = () => {
+          const digitCtx = new OffscreenCanvas(pixels, pixels).getContext('2d', { willReadFrequently: true });
+          paint(digitCtx, pixels, pixels, members.map((m) => strokes[m]), view);
+          return digitCtx.getImageData(0, 0, pixels, pixels);
+        };
+        // A finished stroke never changes and a stroke being drawn only grows: ids and lengths say it all.
+        const key = members.map((m) => `${strokeIds[m]}:${strokes[m].length}`).join(',');
+        return [{ key, image, box: [box.left, box.top, box.right - box.left, box.bottom - box.top] }];
+      });
+      return { digits, notes };
+    },
+    /** Shows an uploaded image on the pad (the strokes are cleared); returns how its pixels map onto the pad. */
+    showImage(image) {
+      strokes.length = 0;
+      strokeIds.length = 0;
+      active = null;
+      const scale = Math.min(width / image.width, HEIGHT / image.height);
+      picture = { image, scale, x: (width - image.width * scale) / 2, y: (HEIGHT - image.height * scale) / 2 };
+      redraw();
+      return picture;
+    },
+    /** Outlines boxes ([x, y, width, height] in pad pixels, or an image's pixels mapped by `placement`). */
+    markBoxes(boxes, placement = { scale: 1, x: 0, y: 0 }) {
+      overlayCtx.clearRect(0, 0, overlay.width, overlay.height);
+      overlayCtx.lineWidth = 3;
+      for (const { box, unsure } of boxes) {
+        overlayCtx.strokeStyle = unsure ? '#c5221f' : '#0b57d0';
+        overlayCtx.setLineDash(unsure ? [8, 5] : []);
+        const [x, y, w, h] = box.map((v) => v * placement.scale);
+        overlayCtx.strokeRect(x + placement.x, y + placement.y, w, h);
+      }
+    },
+    clear() {
+      strokes.length = 0;
+      strokeIds.length = 0;
+      active = null;
+      picture = null;
+      redraw();
+      onChange({ final: true });
+    },
+    undo() {
+      if (active) active = null;
+      picture = null;
+      strokes.pop();
+      strokeIds.pop();
+      redraw();
+      onChange({ final: true });
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// Personal examples: a person's own digits, taught once, shift the answers for drawings like them.
+// The twin of pipeline/read/personal.py, which explains the rule: each example and the nearest of the
+// model's prototypes (typical training digits) get exp(cosine similarity / bandwidth), an example
+// `weight` times that; the examples' share of the total moves the answer from the network's to theirs:
+//   p'(c) = (1 - sum of shares) * p(c) + sum of the shares of examples of digit c
+// An example is {digit, pixels: Uint8Array(size*size), embedding: number[], fingerprint}.
+export const EXAMPLES_FORMAT = 'digit-recognition-examples';
+
+/** Model input (floats in 0..1) -> the uint8 form examples are kept in and embedded from. */
+export function quantizePixels(pixels) {
+  return Uint8Array.from(pixels, (v) => Math.min(255, Math.max(0, Math.round(v * 255))));
+}
+
+/** uint8 example pixels -> the Float32Array model input they stand for. */
+export function modelInput(pixels) {
+  return Float32Array.from(pixels, (v) => Math.fround(v / 255));
+}
+
+function unit(vector) {
+  const length = Math.max(Math.hypot(...vector), 1e-12);
+  return vector.map((v) => v / length);
+}
+
+/** One image's cosine similarity to its nearest prototype (a typical training digit), from its network outputs. */
+export function nearestPrototypeCosine({ embedding, prototype_similarity: prototypeDots }) {
+  const length = Math.max(Math.hypot(...embedding), 1e-12);
+  // The model gives dot products with unit prototypes: over the embedding's length, cosines.
+  return Math.max(...prototypeDots.map((dot) => dot / length));
+}
+
+/**
+ * One image's network outputs ({probabilities, embedding, prototype_similarity}) -> its probabilities with the
+ * examples taken in. `prepared` comes from prepareExamples (unit embeddings): one dot product per example.
+ */
+export function personalize(outputs, prepared, settings) {
+  const { probabilities, embedding } = outputs;
+  if (!prepared.length) return probabilities;
+  const query = unit(embedding);
+  const toExamples = prepared.map(({ direction }) => {
+    let similarity = 0;
+    for (let i = 0; i < query.length; i++) similarity += query[i] * direction[i];
+    return similarity;
+  });
+  const nearestPrototype = nearestPrototypeCosine(outputs);
+  // Kernels relative to the nearest of all, so none overflows however small the bandwidth.
+  const nearest = Math.max(...toExamples, nearestPrototype);
+  const kernel = (similarity) => Math.exp((similarity - nearest) / settings.bandwidth);
+  const examplesKernel = toExamples.map((s) => settings.weight * kernel(s));
+  const total = kernel(nearestPrototype) + examplesKernel.reduce((a, b) => a + b, 0);
+  const byClass = new Array(probabilities.length).fill(0);
+  prepared.forEach(({ digit }, i) => { byClass[digit] += examplesKernel[i] / total; });
+  const kept = 1 - byClass.reduce((a, b) => a + b, 0);
+  return probabilities.map((p, c) => kept * p + byClass[c]);
+}
+
+export const prepareExamples = (examples) => examples.map(({ digit, embedding }) => ({ digit, direction: unit(embedding) }));
+
+/** The JSON file the page exports and `python -m pipeline predict --examples` reads. */
+export function examplesDocument(examples, settings) {
+  return {
+    format: EXAMPLES_FORMAT,
+    version: settings.version,
+    examples: examples.map(({ digit, pixels, embedding, fingerprint }) => ({
+      digit, pixels: Array.from(pixels), embedding: Array.from(embedding), fingerprint,
+    })),
+  };
+}
+
+export class ExamplesError extends Error {}
+
+/**
+ * An examples file's text (of `bytes` bytes) -> its examples, or an ExamplesError saying what is wrong.
+ * The same checks, in the same order, as personal.py's load_examples.
+ */
+export function parseExamples(text, bytes, { settings, embeddingSize, fingerprint, imageSize }) {
+  if (bytes > settings.max_file_bytes) {
+    throw new ExamplesError(`examples file is ${bytes.toLocaleString('en')} bytes, over the ${settings.max_file_bytes.toLocaleString('en')}-byte limit`);
+  }
+  let document;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ExamplesError(`not a JSON file (${error.message})`);
+  }
+  const problem = checkDocument(document, { settings, embeddingSize, fingerprint, imageSize });
+  if (problem) throw new ExamplesError(problem);
+  return document.examples.map(({ digit, pixels, embedding, fingerprint: madeBy }) => ({
+    digit, pixels: Uint8Array.from(pixels), embedding, fingerprint: madeBy,
+  }));
+}
+
+export function checkDocument(document, { settings, embeddingSize, fingerprint, imageSize }) {
+  if (!document || typeof document !== 'object' || document.format !== EXAMPLES_FORMAT) {
+    return 'not a digit-recognition examples file';
+  }
+  if (document.version !== settings.version) {
+    return `examples format version ${JSON.stringify(document.version)} is not supported (expected ${settings.version})`;
+  }
+  if (!Array.isArray(document.examples)) return 'no list of examples';
+  if (document.examples.length > settings.max_examples) {
+    return `${document.examples.length} examples, over the limit of ${settings.max_examples}`;
+  }
+  for (const [i, item] of document.examples.entries()) {
+    const problem = checkExample(item, { embeddingSize, fingerprint, imageSize });
+    if (problem) return `example ${i + 1}: ${problem}`;
+  }
+  return null;
+}
+
+function checkExample(item, { embeddingSize, fingerprint, imageSize }) {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return 'not an object';
+  const { digit, pixels, embedding } = item;
+  if (!Number.isInteger(digit) || digit < 0 || digit > 9) return `digit ${JSON.stringify(digit)} is not one of 0-9`;
+  if (!Array.isArray(pixels) || pixels.length !== imageSize * imageSize
+    || !pixels.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
+    return `pixels must be ${imageSize * imageSize} whole numbers from 0 to 255`;
+  }
+  if (typeof item.fingerprint !== 'string') return 'no model fingerprint';
+  if (!Array.isArray(embedding) || !embedding.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    return 'embedding must be a list of numbers';
+  }
+  // Another model's embedding is replaced from the pixels, whatever its size; this model's must fit.
+  if (item.fingerprint === fingerprint && embedding.length !== embeddingSize) {
+    return `embedding has ${embedding.length} values, expected ${embeddingSize}`;
+  }
+  return null;
+}
+
+/**
+ * Examples from another model get this model's embedding, from their stored pixels; `embed` maps
+ * model inputs to embeddings. Returns the examples, with the re-embedded ones replaced.
+ */
+export async function reembed(examples, fingerprint, embed) {
+  const stale = examples.filter((e) => e.fingerprint !== fingerprint);
+  if (!stale.length) return examples;
+  const fresh = await embed(stale.map((e) => modelInput(e.pixels)));
+  const replaced = new Map(stale.map((e, i) => [e, { ...e, embedding: fresh[i], fingerprint }]));
+  return examples.map((e) => replaced.get(e) ?? e);
+}
