@@ -69,6 +69,12 @@ def bench(c, quick=False, built=False):
     c.run(f"{PYTHON} -m pipeline bench {_flags(quick=quick, built=built)}", pty=sys.stdout.isatty())
 
 
+@task(help={"out": "the built site whose bench.json to use (default: dist)"})
+def docs(c, out=None):
+    """Rewrite docs/results.md, the README's results table and its pictures from a full bench already in dist/."""
+    c.run(f"{PYTHON} -m pipeline docs {_flags(out=out)}", pty=sys.stdout.isatty())
+
+
 @task(help={"port": "port to listen on (default 8000)"})
 def serve(c, port=8000):
     """Serve dist/ on http://127.0.0.1:PORT/ (any static server works)."""

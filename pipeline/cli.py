@@ -1,4 +1,4 @@
-"""`python -m pipeline {build,train,predict,bench,config}`: the command line tasks.py calls."""
+"""`python -m pipeline {build,train,predict,bench,docs,config}`: the command line tasks.py calls."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import shared_config
 from .errors import InputError
 from .quiet import hide_native_stderr, import_tensorflow_quietly
-from .settings import QUICK, BuildOptions, TrainSettings
+from .settings import PROJECT_ROOT, QUICK, BuildOptions, TrainSettings
 
 DEFAULT_MODEL = Path("dist/export/tflite/model.tflite")
 
@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--built", action="store_true", help="measure the full build already in --out instead of training anew"
     )
+    docs = commands.add_parser(
+        "docs", help="docs/results.md, the README's results table and its pictures, from a full bench in --out"
+    )
+    docs.add_argument("--out", type=Path, default=Path("dist"), help="the built site with bench.json (default: dist)")
     commands.add_parser("config", help="print the configuration shared with the web app")
     return parser
 
@@ -101,6 +105,21 @@ def _bench(args: argparse.Namespace) -> int:
     from .bench.runner import run_bench
 
     run_bench(args.out, quick=args.quick, built=args.built)
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from .bench.results import write_results
+    from .bench.screenshot import screenshots
+
+    report_file = args.out / "bench.json"
+    try:
+        report = json.loads(report_file.read_text())
+    except (OSError, ValueError) as err:
+        raise InputError(report_file, f"no bench report to write results from ({err}); run `invoke bench`") from err
+    write_results(report)
+    read = screenshots(args.out, PROJECT_ROOT / "docs" / "images")
+    print(f"wrote docs/results.md, docs/results.json, README.md's results table; pictures read {read}")
     return 0
 
 
@@ -142,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             return _predict(args)
         if args.command == "bench":
             return _bench(args)
+        if args.command == "docs":
+            return _docs(args)
         print(json.dumps(shared_config(), indent=2))
         return 0
     except InputError as err:

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from pipeline.bench.runner import _kernels, markdown_table
+from pipeline.bench.results import markdown_table
+from pipeline.bench.runner import _kernels
 from pipeline.bench.sets import realworld_set
 from pipeline.data.render import STYLES
 from pipeline.model.machine import ONEDNN_SWITCH, X86, cpu_model, prefer_onednn, vector_isa

@@ -5,8 +5,8 @@ its architecture and batch size 128 (`seed`) and with ours (`default`, at its
 own batch size), then the default full build into `dist/`. For each: test accuracy, parameters, export sizes,
 training time, Python inference throughput (SavedModel, TFLite) and accuracy on
 generated real-world images through the full preprocessing path; for the site
-in `dist/`, the browser figures of `bench_browser`. Writes `dist/bench.json`
-and `dist/bench.md`.
+in `dist/`, the browser figures of `page.py`. Writes `dist/bench.json` and `dist/bench.md`; a full bench also
+writes the results files (`results.py`) and the README's pictures (`screenshot.py`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from ..model.machine import cpu_count, cpu_model, onednn_label, onednn_on, vecto
 from ..model.training import to_model_input
 from ..read.personal import personalize
 from ..read.predict import Predictor, tflite_runner
-from ..settings import QUICK, BuildOptions, TrainSettings
+from ..settings import PROJECT_ROOT, QUICK, BuildOptions, TrainSettings
+from .results import markdown_table, write_results
+from .screenshot import screenshots
 from .sets import WrittenNumber, exact_accuracy, number_set, realworld_set
 from .writers import WRITERS, teach_writer
 
@@ -40,6 +42,7 @@ REALWORLD_COUNT = 400
 NUMBER_COUNT = 2000
 THROUGHPUT_IMAGES = 2000
 THROUGHPUT_BATCH = 100
+DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 
 
 def _images_per_second(run_batch, inputs: np.ndarray) -> float:
@@ -188,89 +191,8 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     table = markdown_table(report)
     (out / "bench.md").write_text(table)
     print(table, flush=True)
+    if not quick:
+        write_results(report)
+        screenshots(out, DOCS_IMAGES)
+        print("== bench: wrote docs/results.md, docs/results.json, the README's table and docs/images/", flush=True)
     return report
-
-
-def _new_writers_table(measured: dict | None, browser: dict) -> list[str]:
-    if not measured:
-        return []
-    lines = [
-        "",
-        "New writers (writers.py): held-out accuracy before teaching, after one example of each digit "
-        "misread, after three:",
-        "",
-        "| writer | misread digits | before | after 1 | after 3 |",
-        "|---|---|---|---|---|",
-    ]
-    for name, w in measured["writers"].items():
-        digits = " ".join(str(d) for d in w["wrong_digits"]) or "none"
-        lines.append(
-            f"| {name} | {digits} | {w['before'] * 100:.1f}% | {w['after_1'] * 100:.1f}% | {w['after_3'] * 100:.1f}% |"
-        )
-    before, after = measured["mnist_test_accuracy"], measured["mnist_test_accuracy_with_examples"]
-    lines += [
-        "",
-        f"MNIST test accuracy with all {measured['examples_loaded']} writers' examples loaded: "
-        f"{after * 100:.2f}% (without: {before * 100:.2f}%, a change of {(after - before) * 100:+.2f} points).",
-    ]
-    for backend, b in browser.items():
-        if "stored_examples_pointer_up_to_answer_ms" in b:
-            t = b["stored_examples_pointer_up_to_answer_ms"]
-            lines.append(
-                f"Pointer-up to answer with {t['examples']} stored examples ({backend}): "
-                f"{t['median']:.1f} ms median, {t['p95']:.1f} ms p95."
-            )
-    return lines  # fmt: skip
-
-
-def markdown_table(report: dict) -> str:
-    runs, browser = report["runs"], report["browser"]
-    lines = [
-        f"Benchmarks of {report['date'][:10]} on {report['machine']} ({report['dataset']}"
-        f"{', quick profile' if report['quick'] else ''}).",
-        "",
-        "| | " + " | ".join(runs) + " |",
-        "|---|" + "---|" * len(runs),
-    ]
-    rows = [
-        ("test accuracy", lambda r: f"{r['test_accuracy'] * 100:.2f}%"),
-        ("parameters", lambda r: f"{r['params']:,}"),
-        ("training images / batch size / epochs run",
-         lambda r: f"{r['train_images']:,} / {r['batch_size']} / {r['epochs_run']}"),
-        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['training_kernels']})"),
-        ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
-            f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
-        ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "
-                                f"{r['web_model']['tfjs_test_accuracy'] * 100:.2f}% in TF.js"),
-        ("Python images/s (SavedModel / TFLite)",
-         lambda r: f"{r['saved_model_images_per_s']:,} / {r['tflite_images_per_s']:,} ({r['isa']})"),
-        ("temperature T", lambda r: f"{r['calibration']['temperature']:.3f}"),
-        ("calibration error (ECE), Keras before / after / web model in TF.js",
-         lambda r: " / ".join(f"{r['calibration'][k] * 100:.2f}%"
-                              for k in ("test_ece_keras_before", "test_ece_keras", "test_ece_web_model"))),
-        ("'not sure' below", lambda r: f"{r['calibration']['confidence_threshold'] * 100:.1f}%"),
-        ("real-world images, Python", lambda r: f"{r['realworld_accuracy_python']['overall'] * 100:.1f}%"),
-    ]  # fmt: skip
-    lines += [f"| {name} | " + " | ".join(cell(r) for r in runs.values()) + " |" for name, cell in rows]
-    lines += ["", f"Browser (headless Chromium, the default full build in dist/; CPU: {report['isa']}):", ""]
-    lines += [
-        "| backend | model load | pointer-up to answer, median / p95 | the same, 6-digit numbers "
-        "| first load (gzip, plots apart) | real-world accuracy | drawn numbers |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for backend, b in browser.items():
-        timing, six = b["pointer_up_to_answer_ms"], b["six_digit_pointer_up_to_answer_ms"]
-        lines.append(
-            f"| {backend} | {b['model_load_ms']:.0f} ms | {timing['median']:.1f} / {timing['p95']:.1f} ms "
-            f"| {six['median']:.1f} / {six['p95']:.1f} ms "
-            f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% "
-            f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
-        )
-    lines += _new_writers_table(runs.get("default, full build", {}).get("new_writers_python"), browser)
-    python = runs.get("default, full build", {}).get("numbers_exact_accuracy_python")
-    in_browser = next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
-    if python and in_browser:
-        lines += ["", f"Written numbers ({report['number_images']} images, exact-number accuracy, full build):", ""]
-        lines += ["| numbers | Python | browser (wasm) |", "|---|---|---|"]
-        lines += [f"| {key} | {python[key] * 100:.1f}% | {in_browser[key] * 100:.1f}% |" for key in python]
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,195 @@
+"""The results files, written from a full bench's report (`dist/bench.json`) and from nothing else.
+
+- `docs/results.json`: the report itself, the one source of every figure below;
+- `docs/results.md`: the headline table and every table of the bench, with the date, the machine and its
+  instruction set;
+- the README's headline table, between its results markers.
+
+`invoke bench` writes all three after a full bench, and `python -m pipeline docs` from a report already made; a test
+fails when the committed README or results page no longer match `docs/results.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..settings import PROJECT_ROOT
+
+RESULTS_JSON = PROJECT_ROOT / "docs" / "results.json"
+RESULTS_PAGE = PROJECT_ROOT / "docs" / "results.md"
+README = PROJECT_ROOT / "README.md"
+BEGIN = "<!-- results: written by `invoke bench` from docs/results.json; edit nothing up to the end marker -->"
+END = "<!-- end of results -->"
+FULL_RUN = "default, full build"
+
+
+def _pct(value: float, digits: int = 1) -> str:
+    return f"{value * 100:.{digits}f}%"
+
+
+def _page_numbers(browser: dict) -> dict | None:
+    return next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
+
+
+def headline(report: dict) -> str:
+    """The few figures a user asks about first, from the full build's run and the page on its first backend."""
+    run, browser = report["runs"][FULL_RUN], report["browser"]
+    backend, page = next(iter(browser.items()))
+    python_numbers, page_numbers = run["numbers_exact_accuracy_python"], _page_numbers(browser) or {}
+    writers = run["new_writers_python"]["writers"].values()
+    numbers = report["number_images"]
+
+    def both(key: str) -> str:
+        return f"{_pct(python_numbers[key])} / {_pct(page_numbers[key])}" if key in page_numbers else "not measured"
+
+    rows = [
+        ("MNIST test digits (10,000)", _pct(run["test_accuracy"], 2)),
+        (
+            f"generated real-world digits ({report['realworld_images']}: scans, photos, chalk, transparent), "
+            f"Python / page",
+            f"{_pct(run['realworld_accuracy_python']['overall'])} / {_pct(page['realworld_accuracy'])}",
+        ),
+        (f"written numbers of 2 to 6 digits, spaced ({numbers // 2}), read exactly, Python / page", both("spaced")),
+        (f"written numbers of 2 to 6 digits, touching ({numbers // 2}), read exactly, Python / page", both("touching")),
+        ("numbers drawn with the mouse, read exactly", _pct(page["drawn_number_accuracy"], 0)),
+        ("new writers' held-out digits after one example per misread digit, worst writer",
+         _pct(min(w["after_1"] for w in writers), 0)),
+        (f"web model ({run['web_model']['precision']}) / first visit, gzip",
+         f"{run['web_model']['bytes'] / 1024:.0f} KB / {page['first_load_gzip_bytes'] / 1024:.0f} KB"),
+        (f"model load / pen-up to answer, one digit and 6 digits, median ({backend})",
+         f"{page['model_load_ms']:.0f} ms / {page['pointer_up_to_answer_ms']['median']:.1f} and "
+         f"{page['six_digit_pointer_up_to_answer_ms']['median']:.1f} ms"),
+        (f"training, {run['epochs_run']} epochs", f"{run['training_time_s']:.0f} s ({run['training_kernels']})"),
+    ]  # fmt: skip
+    lines = [
+        f"Measured by `invoke bench` on {report['date'][:10]} on {report['machine']} "
+        f"(instruction set {report['isa']}); every table: [docs/results.md](docs/results.md).",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {name} | {value} |" for name, value in rows),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def results_page(report: dict) -> str:
+    return (
+        "# Results\n\n"
+        "Written by `invoke bench` from [results.json](results.json), its report: edit neither by hand. "
+        "How the sets are made: [reading.md](reading.md) and [personal.md](personal.md); the history of what was "
+        "tried: [experiments.md](experiments.md).\n\n"
+        f"- date: {report['date']}\n- machine: {report['machine']}\n- instruction set: {report['isa']}\n\n"
+        "## Headline\n\n"
+        + headline(report).replace("](docs/results.md)", "](#every-table)")
+        + "\n## Every table\n\n"
+        + markdown_table(report)
+    )
+
+
+def with_headline(readme: str, report: dict) -> str:
+    """The README with its headline table replaced by the report's."""
+    start, end = readme.find(BEGIN), readme.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"{README.name} has no results markers ({BEGIN} ... {END})")
+    return readme[: start + len(BEGIN)] + "\n" + headline(report) + readme[end:]
+
+
+def write_results(report: dict, readme: Path = README, page: Path = RESULTS_PAGE, source: Path = RESULTS_JSON) -> None:
+    """Write the results files and the README's table from a full bench's report; a quick one is no result."""
+    if report["quick"]:
+        raise ValueError("a quick bench measures that the bench runs, not results: run `invoke bench` in full")
+    texts = {
+        readme: with_headline(readme.read_text(), report),
+        page: results_page(report),
+        source: json.dumps(report, indent=2) + "\n",
+    }
+    for path, text in texts.items():
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(text)
+        temporary.replace(path)
+
+
+def _new_writers_table(measured: dict | None, browser: dict) -> list[str]:
+    if not measured:
+        return []
+    lines = [
+        "",
+        "New writers (writers.py): held-out accuracy before teaching, after one example of each digit "
+        "misread, after three:",
+        "",
+        "| writer | misread digits | before | after 1 | after 3 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, w in measured["writers"].items():
+        digits = " ".join(str(d) for d in w["wrong_digits"]) or "none"
+        lines.append(
+            f"| {name} | {digits} | {w['before'] * 100:.1f}% | {w['after_1'] * 100:.1f}% | {w['after_3'] * 100:.1f}% |"
+        )
+    before, after = measured["mnist_test_accuracy"], measured["mnist_test_accuracy_with_examples"]
+    lines += [
+        "",
+        f"MNIST test accuracy with all {measured['examples_loaded']} writers' examples loaded: "
+        f"{after * 100:.2f}% (without: {before * 100:.2f}%, a change of {(after - before) * 100:+.2f} points).",
+    ]
+    for backend, b in browser.items():
+        if "stored_examples_pointer_up_to_answer_ms" in b:
+            t = b["stored_examples_pointer_up_to_answer_ms"]
+            lines.append(
+                f"Pointer-up to answer with {t['examples']} stored examples ({backend}): "
+                f"{t['median']:.1f} ms median, {t['p95']:.1f} ms p95."
+            )
+    return lines  # fmt: skip
+
+
+def markdown_table(report: dict) -> str:
+    runs, browser = report["runs"], report["browser"]
+    lines = [
+        f"Benchmarks of {report['date'][:10]} on {report['machine']} ({report['dataset']}"
+        f"{', quick profile' if report['quick'] else ''}).",
+        "",
+        "| | " + " | ".join(runs) + " |",
+        "|---|" + "---|" * len(runs),
+    ]
+    rows = [
+        ("test accuracy", lambda r: f"{r['test_accuracy'] * 100:.2f}%"),
+        ("parameters", lambda r: f"{r['params']:,}"),
+        ("training images / batch size / epochs run",
+         lambda r: f"{r['train_images']:,} / {r['batch_size']} / {r['epochs_run']}"),
+        ("training time", lambda r: f"{r['training_time_s']:.0f} s ({r['training_kernels']})"),
+        ("SavedModel / TFLite / TF.js float32", lambda r: " / ".join(
+            f"{r['export_bytes'][k] / 1024:.0f} KB" for k in ("saved_model", "tflite", "tfjs"))),
+        ("web model", lambda r: f"{r['web_model']['precision']}, {r['web_model']['bytes'] / 1024:.0f} KB, "
+                                f"{r['web_model']['tfjs_test_accuracy'] * 100:.2f}% in TF.js"),
+        ("Python images/s (SavedModel / TFLite)",
+         lambda r: f"{r['saved_model_images_per_s']:,} / {r['tflite_images_per_s']:,} ({r['isa']})"),
+        ("temperature T", lambda r: f"{r['calibration']['temperature']:.3f}"),
+        ("calibration error (ECE), Keras before / after / web model in TF.js",
+         lambda r: " / ".join(f"{r['calibration'][k] * 100:.2f}%"
+                              for k in ("test_ece_keras_before", "test_ece_keras", "test_ece_web_model"))),
+        ("'not sure' below", lambda r: f"{r['calibration']['confidence_threshold'] * 100:.1f}%"),
+        ("real-world images, Python", lambda r: f"{r['realworld_accuracy_python']['overall'] * 100:.1f}%"),
+    ]  # fmt: skip
+    lines += [f"| {name} | " + " | ".join(cell(r) for r in runs.values()) + " |" for name, cell in rows]
+    lines += ["", f"Browser (headless Chromium, the default full build in dist/; CPU: {report['isa']}):", ""]
+    lines += [
+        "| backend | model load | pointer-up to answer, median / p95 | the same, 6-digit numbers "
+        "| first load (gzip, plots apart) | real-world accuracy | drawn numbers |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for backend, b in browser.items():
+        timing, six = b["pointer_up_to_answer_ms"], b["six_digit_pointer_up_to_answer_ms"]
+        lines.append(
+            f"| {backend} | {b['model_load_ms']:.0f} ms | {timing['median']:.1f} / {timing['p95']:.1f} ms "
+            f"| {six['median']:.1f} / {six['p95']:.1f} ms "
+            f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% "
+            f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
+        )
+    lines += _new_writers_table(runs.get("default, full build", {}).get("new_writers_python"), browser)
+    python = runs.get("default, full build", {}).get("numbers_exact_accuracy_python")
+    in_browser = next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
+    if python and in_browser:
+        lines += ["", f"Written numbers ({report['number_images']} images, exact-number accuracy, full build):", ""]
+        lines += ["| numbers | Python | browser (wasm) |", "|---|---|---|"]
+        lines += [f"| {key} | {python[key] * 100:.1f}% | {in_browser[key] * 100:.1f}% |" for key in python]
+    return "\n".join(lines) + "\n"
