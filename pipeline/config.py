@@ -85,7 +85,7 @@ SEGMENT: dict[str, float | int] = {
     # embedding is further than `typical_floor` (cosine) from every prototype of the training digits loses
     # `typical_weight` per unit below it. Each digit read earns `digit_bonus`, since every digit's
     # log-probability is below zero and would otherwise favour reading fewer. Tuned on written numbers made
-    # from MNIST test digits with other seeds than the benchmark's (7, then 8 to check; README,
+    # from MNIST test digits with other seeds than the benchmark's (7, then 8 to check; docs/experiments.md,
     # "Numbers"), last with the six-convolution network: digit_bonus, wide_aspect and skip_penalty, then
     # cut_reach and cut_penalty for cuts that bend, then digit_bonus and wide_penalty with those cuts.
     "whole_weight": 0.5,
@@ -105,8 +105,8 @@ PERSONAL: dict[str, float | int] = {
     # Kernels are exp(cosine similarity / bandwidth): at 0.01, an example at cosine 0.98 from a drawing counts
     # a seventh of what the nearest prototype at 1.0 would.
     "bandwidth": 0.01,
-    # An example counts this many prototypes. Chosen with the bandwidth on the new-writers set (bench.py),
-    # as the README says.
+    # An example counts this many prototypes. Chosen with the bandwidth on the new-writers set (bench/writers.py),
+    # as docs/personal.md says.
     "weight": 1.0,
     # The examples file the page exports and imports: its format version and limits.
     "version": 1,

@@ -50,8 +50,10 @@ def headline(report: dict) -> str:
             f"Python / page",
             f"{_pct(run['realworld_accuracy_python']['overall'])} / {_pct(page['realworld_accuracy'])}",
         ),
-        (f"written numbers of 2 to 6 digits, spaced ({numbers // 2}), read exactly, Python / page", both("spaced")),
-        (f"written numbers of 2 to 6 digits, touching ({numbers // 2}), read exactly, Python / page", both("touching")),
+        *(
+            (f"written numbers of 2 to 6 digits, {kind} ({numbers // 2:,}), read exactly, Python / page", both(kind))
+            for kind in ("spaced", "touching")
+        ),
         ("numbers drawn with the mouse, read exactly", _pct(page["drawn_number_accuracy"], 0)),
         ("new writers' held-out digits after one example per misread digit, worst writer",
          _pct(min(w["after_1"] for w in writers), 0)),
@@ -63,8 +65,8 @@ def headline(report: dict) -> str:
         (f"training, {run['epochs_run']} epochs", f"{run['training_time_s']:.0f} s ({run['training_kernels']})"),
     ]  # fmt: skip
     lines = [
-        f"Measured by `invoke bench` on {report['date'][:10]} on {report['machine']} "
-        f"(instruction set {report['isa']}); every table: [docs/results.md](docs/results.md).",
+        f"Measured by `invoke bench` on {report['date'][:10]} on {report['machine']} (the instruction set and "
+        "kernels last); every table: [docs/results.md](docs/results.md).",
         "",
         "| | |",
         "|---|---|",

@@ -43,6 +43,7 @@ def take_screenshots(browser: Browser, url: str, out_dir: Path, number: str = NU
             os.close(handle)
             try:
                 page.screenshot(path=temporary)
+                os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep the picture from anyone else
                 os.replace(temporary, out_dir / name)
             finally:
                 Path(temporary).unlink(missing_ok=True)

@@ -7,7 +7,7 @@ a digit is that glyph again with the wobble of a real hand (points, size, angle,
 at random), rendered on a white pad and put through the single-digit preprocessing, as a drawing
 on the page would be.
 
-`writer_samples` gives each writer's samples; bench.py teaches from the first ones of a digit
+`writer_samples` gives each writer's samples; runner.py teaches from the first ones of a digit
 and measures on the rest (personal.py).
 """
 

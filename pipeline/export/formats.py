@@ -22,7 +22,7 @@ EXPORT_PATHS = {
     "tflite": Path("export/tflite/model.tflite"),
     "tflite_labels": Path("export/tflite/labels.txt"),
     "tfjs": Path("export/tfjs_model"),
-    "web_model": Path("model"),  # the copy the web app loads, quantized (see quantize.py)
+    "web_model": Path("model"),  # the copy the web app loads, quantized (see precision.py)
 }
 
 

@@ -38,7 +38,7 @@ const model = await loadGraphModel(
 const raw = readFileSync(inputPath);
 const pixels = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 const side = Number(size);
-// Outputs by name, as the page reads them (web/src/model.js): their order in the graph is not fixed.
+// Outputs by name, as the page reads them (web/src/read/predict.js): their order in the graph is not fixed.
 const names = only ? only.split(",") : Object.keys(manifest.signature.outputs);
 const nodes = names.map((name) => manifest.signature.outputs[name].name);
 const results = Object.fromEntries(names.map((name) => [name, []]));

@@ -69,7 +69,7 @@ def _classifier(name: str, stages: list[tuple[int, bool]], dropout: float, separ
 # Max pooling kept more accuracy than strided convolutions at the same cost (measured on
 # the notebook protocol: 99.08% against 98.99%, with a third fewer parameters).
 # A third convolution at 7x7 adds a third more multiply-adds a step and lifted seeds 42/1/2 from 99.70/99.72/99.61% to
-# 99.71/99.69/99.72% (16 epochs, AVX2); a hidden Dense layer or weight decay did not (README, "Training time").
+# 99.71/99.69/99.72% (16 epochs, AVX2); a hidden Dense layer or weight decay did not (docs/experiments.md).
 STAGES = [(16, True), (32, False), (32, True), (64, False), (64, False), (64, False)]
 
 

@@ -3,7 +3,7 @@
 The classifier answers every input with some digit, often confidently: the left
 half of a 0 reads as a 1, a 1 touching an 8 as an 8. Segmentation needs to know
 which candidates are digits at all. After training, written numbers are made
-from *training* digits (numbers.write, in every real-world style) and cut into
+from *training* digits (`data/numbers.write`, in every real-world style) and cut into
 candidates exactly as `segment.find_candidates` cuts a user's image. A candidate
 covering one digit's columns (horizontal overlap over union at least
 `WHOLE_OVERLAP`) is whole; one covering under `PART_OVERLAP` of every digit is

@@ -1,6 +1,6 @@
 """Personal examples: a person's own digits, taught once, shift the answers for drawings like them.
 
-The twin of web/src/personal.js. An example is a 28x28 digit image (0..255), its digit, the
+The twin of web/src/read/personal.js. An example is a 28x28 digit image (0..255), its digit, the
 embedding the model gave it (model.embedding_features) and the fingerprint of that model.
 
 An example speaks for a drawing only as far as it is nearer to it than the digits the network

@@ -6,7 +6,7 @@ light ink on a dark background. Real images (dark ink on paper, photos with
 uneven light, chalk on a board, transparent PNGs, any size, digit anywhere) are
 brought to the same form here.
 
-`web/src/preprocess.js` mirrors this file step by step, and both read their
+`web/src/read/preprocess.js` mirrors this file step by step, and both read their
 parameters from `config.PREPROCESS` (written to `dist/config.json`). Every step
 uses plain arithmetic (no library resampler) so the two give the same pixels.
 """

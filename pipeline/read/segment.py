@@ -13,7 +13,7 @@ together (the model's whole_digit output and the distance of its embedding from
 the training digits' prototypes), and the best one wins. Each digit then goes
 through the single-digit preprocessing unchanged.
 
-`web/src/segment.js` mirrors this file step by step, with the same parameters
+`web/src/read/segment.js` mirrors this file step by step, with the same parameters
 (`config.SEGMENT`, written to `dist/config.json`), so the page and
 `python -m pipeline predict` find the same boxes and read the same number.
 """
