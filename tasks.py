@@ -65,7 +65,7 @@ def predict(c, image, json=False, examples=None):
     }
 )
 def bench(c, quick=False, built=False):
-    """Benchmark the notebook's model against ours and the web app in Chromium: dist/bench.json, dist/bench.md."""
+    """Benchmark the notebook's model against ours and the web app in Chromium: dist/bench.json, docs/results.md."""
     c.run(f"{PYTHON} -m pipeline bench {_flags(quick=quick, built=built)}", pty=sys.stdout.isatty())
 
 
