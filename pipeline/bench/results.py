@@ -64,6 +64,9 @@ def headline(report: dict) -> str:
          f"{page['six_digit_pointer_up_to_answer_ms']['median']:.1f} ms"),
         (f"training, {run['epochs_run']} epochs", f"{run['training_time_s']:.0f} s ({run['training_kernels']})"),
     ]  # fmt: skip
+    if "not_digit_flagged_python" in run:
+        rows.insert(5, ("held-out letters, symbols, words and doodles flagged as not digits, Python",
+                        _pct(run["not_digit_flagged_python"]["overall"])))  # fmt: skip
     lines = [
         f"Measured by `invoke bench` on {report['date'][:10]} on {report['machine']} (the instruction set and "
         "kernels last); every table: [docs/results.md](docs/results.md).",
@@ -144,6 +147,20 @@ def _new_writers_table(measured: dict | None, browser: dict) -> list[str]:
     return lines  # fmt: skip
 
 
+def _not_digit_table(flagged: dict | None) -> list[str]:
+    if not flagged:
+        return []
+    lines = [
+        "",
+        "Marks that are not digits (held-out letters, symbols, words and doodles, data/negatives.py), flagged: the "
+        "reader claims no digit, or only digits below the 'not sure' threshold (Python, full build):",
+        "",
+        "| kind | flagged |",
+        "|---|---|",
+    ]
+    return lines + [f"| {kind} | {_pct(share)} |" for kind, share in flagged.items()]
+
+
 def markdown_table(report: dict) -> str:
     runs, browser = report["runs"], report["browser"]
     lines = [
@@ -188,6 +205,7 @@ def markdown_table(report: dict) -> str:
             f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
         )
     lines += _new_writers_table(runs.get("default, full build", {}).get("new_writers_python"), browser)
+    lines += _not_digit_table(runs.get(FULL_RUN, {}).get("not_digit_flagged_python"))
     python = runs.get("default, full build", {}).get("numbers_exact_accuracy_python")
     in_browser = next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
     if python and in_browser:

@@ -24,6 +24,7 @@ import tensorflow as tf
 
 from ..build import run_build, write_json
 from ..data.datasets import load_dataset
+from ..data.negatives import HELD_OUT, Negative, negative_set
 from ..export.formats import EXPORT_PATHS
 from ..model.machine import cpu_count, cpu_model, onednn_label, onednn_on, vector_isa
 from ..model.training import to_model_input
@@ -41,6 +42,8 @@ REALWORLD_COUNT = 400
 # 200 of each length and kind: at 40, one misread digit moved a 4-digit figure by 2.5 points.
 NUMBER_COUNT = 2000
 THROUGHPUT_IMAGES = 2000
+# Held-out marks that are not digits: 100 of each kind (letters, symbols, words, doodles).
+NEGATIVE_COUNT = 400
 THROUGHPUT_BATCH = 100
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 
@@ -73,6 +76,17 @@ def python_realworld_accuracy(predictor: Predictor, realworld: list[tuple[str, n
 
 def python_number_accuracy(predictor: Predictor, numbers: list[WrittenNumber]) -> dict[str, float]:
     return exact_accuracy(numbers, [predictor.read(n.rgba).number for n in numbers])
+
+
+def python_not_digit_flagged(predictor: Predictor, negatives: list[Negative], threshold: float) -> dict[str, float]:
+    """Share of marks that are not digits that the reader flags, by kind and overall: it claims no digit, or only
+    digits below the "not sure" threshold. Today's model has no "not a digit" answer: this is where issue 26 starts."""
+    hits: dict[str, list[bool]] = {}
+    for negative in negatives:
+        digits = predictor.read(negative.rgba).digits
+        hits.setdefault(negative.kind, []).append(all(d.confidence < threshold for d in digits))
+    overall = [hit for kind_hits in hits.values() for hit in kind_hits]
+    return {"overall": float(np.mean(overall)), **{kind: float(np.mean(h)) for kind, h in hits.items()}}
 
 
 def python_new_writers(predictor: Predictor, x_test: np.ndarray, y_test: np.ndarray) -> dict:
@@ -174,6 +188,9 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     predictor = Predictor(out / EXPORT_PATHS["tflite"])
     runs["default, full build"]["numbers_exact_accuracy_python"] = python_number_accuracy(predictor, numbers)
     runs["default, full build"]["new_writers_python"] = python_new_writers(predictor, data.x_test, data.y_test)
+    threshold = json.loads((out / "config.json").read_text())["confidence_threshold"]
+    negatives = negative_set(HELD_OUT, NEGATIVE_COUNT // (8 if quick else 1), seed=seed)
+    runs["default, full build"]["not_digit_flagged_python"] = python_not_digit_flagged(predictor, negatives, threshold)
     print("== bench: browser", flush=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

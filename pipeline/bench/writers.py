@@ -17,25 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw
 
 from ..config import PERSONAL
+from ..data.strokes import Stroke, arc, draw_glyph
 from ..read.personal import Example, model_input, personalize, quantize_pixels
 from ..read.preprocess import preprocess_rgba
-
-Stroke = list[tuple[float, float]]  # points in a unit box, y down
-
-
-def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, n: int = 14) -> Stroke:
-    return [(cx + rx * np.sin(t), cy - ry * np.cos(t)) for t in np.linspace(start, end, n)]
-
 
 # Glyphs: each a list of strokes. The plain ones are close to MNIST's; the others are the styles it lacks.
 GLYPHS: dict[str, dict[str, list[Stroke]]] = {
     "0": {
-        "plain": [_arc(0.5, 0.5, 0.38, 0.45, 0, 2 * np.pi, 20)],
-        "slashed": [_arc(0.5, 0.5, 0.38, 0.45, 0, 2 * np.pi, 20), [(0.2, 0.85), (0.8, 0.15)]],
-        "round": [_arc(0.5, 0.5, 0.45, 0.45, 0, 2 * np.pi, 20)],
+        "plain": [arc(0.5, 0.5, 0.38, 0.45, 0, 2 * np.pi, 20)],
+        "slashed": [arc(0.5, 0.5, 0.38, 0.45, 0, 2 * np.pi, 20), [(0.2, 0.85), (0.8, 0.15)]],
+        "round": [arc(0.5, 0.5, 0.45, 0.45, 0, 2 * np.pi, 20)],
     },
     "1": {
         "plain": [[(0.55, 0.05), (0.5, 0.95)]],
@@ -78,7 +71,7 @@ GLYPHS: dict[str, dict[str, list[Stroke]]] = {
         "plain": [
             [(0.75, 0.05), (0.3, 0.4), (0.15, 0.75), (0.4, 0.95), (0.75, 0.85), (0.8, 0.6), (0.45, 0.5), (0.2, 0.7)]
         ],
-        "round": [_arc(0.5, 0.7, 0.35, 0.27, -np.pi / 2, 3 * np.pi / 2, 16) + [(0.2, 0.5), (0.45, 0.1), (0.8, 0.02)]],
+        "round": [arc(0.5, 0.7, 0.35, 0.27, -np.pi / 2, 3 * np.pi / 2, 16) + [(0.2, 0.5), (0.45, 0.1), (0.8, 0.02)]],
     },
     "7": {
         "plain": [[(0.1, 0.05), (0.9, 0.05), (0.4, 0.95)]],
@@ -99,14 +92,14 @@ GLYPHS: dict[str, dict[str, list[Stroke]]] = {
                 (0.5, 0.5),
             ]
         ],
-        "two_rings": [_arc(0.5, 0.27, 0.25, 0.22, 0, 2 * np.pi, 14), _arc(0.5, 0.72, 0.33, 0.24, 0, 2 * np.pi, 14)],
+        "two_rings": [arc(0.5, 0.27, 0.25, 0.22, 0, 2 * np.pi, 14), arc(0.5, 0.72, 0.33, 0.24, 0, 2 * np.pi, 14)],
     },
     "9": {
         "plain": [[(0.8, 0.3), (0.5, 0.05), (0.2, 0.25), (0.45, 0.5), (0.8, 0.3), (0.75, 0.95)]],
         "curled": [
             [(0.8, 0.3), (0.5, 0.05), (0.2, 0.25), (0.45, 0.5), (0.8, 0.3), (0.75, 0.75), (0.55, 0.95), (0.25, 0.85)]
         ],
-        "round": [_arc(0.5, 0.3, 0.32, 0.25, np.pi / 2, 5 * np.pi / 2, 16) + [(0.82, 0.3), (0.82, 0.95)]],
+        "round": [arc(0.5, 0.3, 0.32, 0.25, np.pi / 2, 5 * np.pi / 2, 16) + [(0.82, 0.3), (0.82, 0.95)]],
     },
 }
 
@@ -134,28 +127,10 @@ WRITERS = (
     Writer("hurried", {"1": "flag", "7": "barred", "4": "open", "9": "curled", "2": "looped"}, slant=0.5, width=0.6),
 )
 
-PAD_SIZE = 160  # pixels of the square pad each sample is drawn on
-
 
 def draw(writer: Writer, digit: str, rng: np.random.Generator) -> np.ndarray:
     """One sample of `digit` in `writer`'s hand, as RGBA pixels of a pad: black ink on white."""
-    angle = np.deg2rad(rng.uniform(-6, 6))
-    scale = rng.uniform(0.85, 1.1)
-    size = 0.6 * PAD_SIZE * scale
-    centre = PAD_SIZE / 2 + rng.uniform(-8, 8, 2)
-    image = Image.new("RGBA", (PAD_SIZE, PAD_SIZE), (255, 255, 255, 255))
-    pen = max(2, round(writer.pen * size * rng.uniform(0.8, 1.25)))
-    canvas = ImageDraw.Draw(image)
-    for stroke in writer.glyph(digit):
-        points = np.array(stroke) + rng.normal(0, 0.025, (len(stroke), 2))
-        x = (points[:, 0] - 0.5) * writer.width + writer.slant * (0.5 - points[:, 1])
-        y = points[:, 1] - 0.5
-        rotated = np.stack([x * np.cos(angle) - y * np.sin(angle), x * np.sin(angle) + y * np.cos(angle)], axis=1)
-        pixels = [tuple(p) for p in rotated * size + centre]
-        canvas.line(pixels, fill=(0, 0, 0, 255), width=pen, joint="curve")
-        for px, py in (pixels[0], pixels[-1]):  # round pen ends
-            canvas.ellipse((px - pen / 2, py - pen / 2, px + pen / 2, py + pen / 2), fill=(0, 0, 0, 255))
-    return np.asarray(image)
+    return draw_glyph(writer.glyph(digit), rng, writer.slant, writer.width, writer.pen)
 
 
 def writer_samples(writer: Writer, per_digit: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
