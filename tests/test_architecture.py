@@ -85,9 +85,8 @@ def test_no_two_folders_import_each_other():
     assert not both_ways
 
 
-def test_the_checker_sees_lazy_and_relative_imports(tmp_path):
-    module = PACKAGE / "read" / "predict.py"
-    assert "pipeline.read.segment" in _imports(module)
+def test_the_checker_sees_lazy_and_relative_imports():
+    assert "pipeline.read.segment" in _imports(PACKAGE / "read" / "predict.py")
     assert "pipeline.bench.runner" in _imports(PACKAGE / "cli.py")  # imported inside a function
 
 

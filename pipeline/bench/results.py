@@ -204,10 +204,10 @@ def markdown_table(report: dict) -> str:
             f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% "
             f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
         )
-    lines += _new_writers_table(runs.get("default, full build", {}).get("new_writers_python"), browser)
-    lines += _not_digit_table(runs.get(FULL_RUN, {}).get("not_digit_flagged_python"))
-    python = runs.get("default, full build", {}).get("numbers_exact_accuracy_python")
-    in_browser = next((b["numbers_exact_accuracy"] for b in browser.values() if "numbers_exact_accuracy" in b), None)
+    full = runs.get(FULL_RUN, {})
+    lines += _new_writers_table(full.get("new_writers_python"), browser)
+    lines += _not_digit_table(full.get("not_digit_flagged_python"))
+    python, in_browser = full.get("numbers_exact_accuracy_python"), _page_numbers(browser)
     if python and in_browser:
         lines += ["", f"Written numbers ({report['number_images']} images, exact-number accuracy, full build):", ""]
         lines += ["| numbers | Python | browser (wasm) |", "|---|---|---|"]

@@ -42,9 +42,9 @@ REALWORLD_COUNT = 400
 # 200 of each length and kind: at 40, one misread digit moved a 4-digit figure by 2.5 points.
 NUMBER_COUNT = 2000
 THROUGHPUT_IMAGES = 2000
+THROUGHPUT_BATCH = 100
 # Held-out marks that are not digits: 100 of each kind (letters, symbols, words, doodles).
 NEGATIVE_COUNT = 400
-THROUGHPUT_BATCH = 100
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 
 
@@ -65,13 +65,18 @@ def python_throughput(build_dir: Path, inputs: np.ndarray) -> dict[str, float]:
     }
 
 
+def _shares(hits: dict[str, list[bool]]) -> dict[str, float]:
+    """The share of hits overall and in each group."""
+    overall = [hit for group in hits.values() for hit in group]
+    return {"overall": float(np.mean(overall)), **{name: float(np.mean(h)) for name, h in hits.items()}}
+
+
 def python_realworld_accuracy(predictor: Predictor, realworld: list[tuple[str, np.ndarray, int]]) -> dict[str, float]:
     """Accuracy per style and overall: the image must read as exactly its one digit (what `predict` does)."""
     hits: dict[str, list[bool]] = {}
     for style, rgba, label in realworld:
         hits.setdefault(style, []).append(predictor.read(rgba).number == str(label))
-    overall = [hit for style_hits in hits.values() for hit in style_hits]
-    return {"overall": float(np.mean(overall)), **{style: float(np.mean(h)) for style, h in hits.items()}}
+    return _shares(hits)
 
 
 def python_number_accuracy(predictor: Predictor, numbers: list[WrittenNumber]) -> dict[str, float]:
@@ -85,8 +90,7 @@ def python_not_digit_flagged(predictor: Predictor, negatives: list[Negative], th
     for negative in negatives:
         digits = predictor.read(negative.rgba).digits
         hits.setdefault(negative.kind, []).append(all(d.confidence < threshold for d in digits))
-    overall = [hit for kind_hits in hits.values() for hit in kind_hits]
-    return {"overall": float(np.mean(overall)), **{kind: float(np.mean(h)) for kind, h in hits.items()}}
+    return _shares(hits)
 
 
 def python_new_writers(predictor: Predictor, x_test: np.ndarray, y_test: np.ndarray) -> dict:
