@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import shared_config
 from .errors import InputError
 from .quiet import hide_native_stderr, import_tensorflow_quietly
-from .settings import PROJECT_ROOT, QUICK, BuildOptions, TrainSettings
+from .settings import QUICK, BuildOptions, TrainSettings
 
 DEFAULT_MODEL = Path("dist/export/tflite/model.tflite")
 
@@ -109,16 +109,14 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from .bench.results import write_results
-    from .bench.screenshot import screenshots
+    from .bench.results import publish
 
     report_file = args.out / "bench.json"
     try:
         report = json.loads(report_file.read_text())
     except (OSError, ValueError) as err:
         raise InputError(report_file, f"no bench report to write results from ({err}); run `invoke bench`") from err
-    write_results(report)
-    read = screenshots(args.out, PROJECT_ROOT / "docs" / "images")
+    read = publish(report, args.out)
     print(f"wrote docs/results.md, docs/results.json, README.md's results table; pictures read {read}")
     return 0
 

@@ -15,9 +15,11 @@ import json
 from pathlib import Path
 
 from ..settings import PROJECT_ROOT
+from .screenshot import screenshots
 
 RESULTS_JSON = PROJECT_ROOT / "docs" / "results.json"
 RESULTS_PAGE = PROJECT_ROOT / "docs" / "results.md"
+DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 README = PROJECT_ROOT / "README.md"
 BEGIN = "<!-- results: written by `invoke bench` from docs/results.json; edit nothing up to the end marker -->"
 END = "<!-- end of results -->"
@@ -113,6 +115,13 @@ def write_results(report: dict, readme: Path = README, page: Path = RESULTS_PAGE
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(text)
         temporary.replace(path)
+
+
+def publish(report: dict, dist: Path) -> dict[str, str]:
+    """The results files from `report`, then the README's pictures from the site in `dist`; returns what the page
+    read in each picture."""
+    write_results(report)
+    return screenshots(dist, DOCS_IMAGES)
 
 
 def _new_writers_table(measured: dict | None, browser: dict) -> list[str]:

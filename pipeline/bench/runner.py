@@ -30,9 +30,8 @@ from ..model.machine import cpu_count, cpu_model, onednn_label, onednn_on, vecto
 from ..model.training import to_model_input
 from ..read.personal import personalize
 from ..read.predict import Predictor, tflite_runner
-from ..settings import PROJECT_ROOT, QUICK, BuildOptions, TrainSettings
-from .results import markdown_table, write_results
-from .screenshot import screenshots
+from ..settings import QUICK, BuildOptions, TrainSettings
+from .results import FULL_RUN, markdown_table, publish
 from .sets import WrittenNumber, exact_accuracy, number_set, realworld_set
 from .writers import WRITERS, teach_writer
 
@@ -45,7 +44,6 @@ THROUGHPUT_IMAGES = 2000
 THROUGHPUT_BATCH = 100
 # Held-out marks that are not digits: 100 of each kind (letters, symbols, words, doodles).
 NEGATIVE_COUNT = 400
-DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 
 
 def _images_per_second(run_batch, inputs: np.ndarray) -> float:
@@ -173,7 +171,7 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     runs = {}
     if built:
         metrics = json.loads((out / "metrics.json").read_text())
-        runs["default, full build"] = _summary(metrics, out, inputs, realworld)
+        runs[FULL_RUN] = _summary(metrics, out, inputs, realworld)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
             notebook = {"per_class": protocol["per_class"], "web": False}
@@ -183,18 +181,18 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
                     "default, notebook protocol",
                     BuildOptions(**notebook, out=Path(scratch) / "ours", train=notebook_settings),
                 ),
-                ("default, full build", BuildOptions(per_class=full_per_class, out=out, train=default_settings)),
+                (FULL_RUN, BuildOptions(per_class=full_per_class, out=out, train=default_settings)),
             ]
             for name, options in plans:
                 print(f"== bench: {name}", flush=True)
                 metrics = run_build(options)
                 runs[name] = _summary(metrics, options.out, inputs, realworld)
     predictor = Predictor(out / EXPORT_PATHS["tflite"])
-    runs["default, full build"]["numbers_exact_accuracy_python"] = python_number_accuracy(predictor, numbers)
-    runs["default, full build"]["new_writers_python"] = python_new_writers(predictor, data.x_test, data.y_test)
+    runs[FULL_RUN]["numbers_exact_accuracy_python"] = python_number_accuracy(predictor, numbers)
+    runs[FULL_RUN]["new_writers_python"] = python_new_writers(predictor, data.x_test, data.y_test)
     threshold = json.loads((out / "config.json").read_text())["confidence_threshold"]
     negatives = negative_set(HELD_OUT, NEGATIVE_COUNT // (8 if quick else 1), seed=seed)
-    runs["default, full build"]["not_digit_flagged_python"] = python_not_digit_flagged(predictor, negatives, threshold)
+    runs[FULL_RUN]["not_digit_flagged_python"] = python_not_digit_flagged(predictor, negatives, threshold)
     print("== bench: browser", flush=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -213,7 +211,6 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     (out / "bench.md").write_text(table)
     print(table, flush=True)
     if not quick:
-        write_results(report)
-        screenshots(out, DOCS_IMAGES)
+        publish(report, out)
         print("== bench: wrote docs/results.md, docs/results.json, the README's table and docs/images/", flush=True)
     return report
