@@ -1,5 +1,6 @@
 """Accessibility: axe-core finds no serious or critical problem in any state of the page, and the keyboard
-reaches every feature, uploads included (someone who cannot draw can still get a prediction).
+reaches every feature, uploads included (someone who cannot draw can still get a prediction), and the
+correction of an answer, "not a digit" included.
 """
 
 from __future__ import annotations
@@ -8,9 +9,13 @@ from pathlib import Path
 
 import pytest
 from test_web import (  # noqa: F401 (site: the session's server, a fixture)
+    ANSWERED,
     LOAD_TIMEOUT_MS,
+    NOT_DIGIT_MESSAGE,
     STROKES,
     _encode,
+    answered,
+    marked_images,
     open_app,
     parity_images,
     settle,
@@ -19,6 +24,7 @@ from test_web import (  # noqa: F401 (site: the session's server, a fixture)
 )
 
 from pipeline.bench.browser import draw_strokes, predict_in_page
+from pipeline.read.predict import Predictor
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,6 +55,17 @@ def blocking(results: dict) -> list[str]:
     ]
 
 
+@pytest.fixture(scope="module")
+def not_digit_png(quick_dist) -> bytes:
+    """An image Python's reader reads as marks that are not digits, and no digit, as a PNG file."""
+    predictor = Predictor(quick_dist / "export" / "tflite" / "model.tflite")
+    for rgba in marked_images().values():
+        reading = predictor.read(rgba)
+        if reading.marks and not reading.digits:
+            return _encode(rgba, "PNG")
+    pytest.fail("no image reads as not a digit")
+
+
 @pytest.fixture(params=list(SCREENS))
 def axe_context(browser, request):
     # The page's CSP forbids scripts it did not ship, axe-core among them.
@@ -65,16 +82,19 @@ def test_axe_catches_a_serious_problem(axe_context, site):  # noqa: F811
     assert any(line.startswith("image-alt (critical)") for line in blocking(axe(page)))
 
 
-def test_no_serious_problems_while_used(axe_context, site):  # noqa: F811
+def test_no_serious_problems_while_used(axe_context, site, not_digit_png):  # noqa: F811
     page = open_app(axe_context, site, "cpu")
     page.locator("#model-card-body table").first.wait_for()
     assert blocking(axe(page)) == [], "loaded"
     draw_strokes(page, STROKES["seven"])
-    assert settle(page) != ""
+    assert answered(page) in ANSWERED
     assert blocking(axe(page)) == [], "after drawing"
     upload(page, "digit.png", "image/png", _encode(parity_images()["dark_on_light"], "PNG"))
-    assert settle(page) != ""
+    assert answered(page) in ANSWERED
     assert blocking(axe(page)) == [], "after an upload"
+    upload(page, "letter.png", "image/png", not_digit_png)
+    assert answered(page) == "not-digit"
+    assert blocking(axe(page)) == [], "after an upload that is not a digit"
     upload(page, "notes.txt", "text/plain", b"not an image")
     page.wait_for_selector("#answer[data-state=error]", state="attached")
     assert blocking(axe(page)) == [], "after a failed upload"
@@ -131,4 +151,25 @@ def test_upload_with_the_keyboard_alone(browser, site, key):  # noqa: F811
     chooser.value.set_files(files=[{"name": "digit.png", "mimeType": "image/png", "buffer": _encode(rgba, "PNG")}])
     assert settle(page) == str(predict_in_page(page, rgba)["digit"])
     assert page.text_content('[data-testid="confidence"]').endswith("% confident")
+    context.close()
+
+
+def test_a_mark_that_is_not_a_digit_can_be_corrected_with_the_keyboard(browser, site, not_digit_png):  # noqa: F811
+    """With no digit on screen, "Wrong? It was" is still reached by Tab, named, and offers every digit."""
+    context = browser.new_context(service_workers="block")
+    page = open_app(context, site, "cpu")
+    upload(page, "letter.png", "image/png", not_digit_png)
+    assert answered(page) == "not-digit"
+    assert page.text_content("[data-role=message]") == NOT_DIGIT_MESSAGE
+    page.evaluate("() => document.activeElement.blur()")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_JS) == "correct":
+            break
+    else:
+        pytest.fail("Tab never reached the correction of the mark")
+    focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert focused == "Wrong? Mark 1 was"
+    options = page.evaluate("() => [...document.activeElement.options].map((o) => [o.text, o.disabled])")
+    assert options[1:] == [[str(d), False] for d in range(10)] + [["not a digit", True]]
     context.close()

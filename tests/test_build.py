@@ -24,6 +24,7 @@ def test_build_writes_every_artifact(quick_dist):
         "plots/curves.png",
         "plots/confusion.png",
         "plots/reliability.png",
+        "plots/roc.png",
         "metrics.json",
         "config.json",
         "index.html",
@@ -215,15 +216,18 @@ def test_predict_json_on_every_kind_of_image(quick_dist, well_predicted_digits, 
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["file"] for r in results] == paths
     for result in results:
-        assert set(result) - {"reason"} == {"file", "digit", "confidence", "probabilities", "number", "digits"}
+        fields = {"file", "digit", "confidence", "probabilities", "not_digit", "number", "digits", "marks"}
+        assert set(result) - {"reason"} == fields
         # A reason beside a lone digit only says what was left out (a speck of JPEG noise, say).
         assert "ignored" in result.get("reason", "ignored")
-        assert len(result["probabilities"]) == 10 and sum(result["probabilities"]) == pytest.approx(1, abs=1e-4)
+        assert len(result["probabilities"]) == 10
+        assert sum(result["probabilities"]) + result["not_digit"] == pytest.approx(1, abs=1e-4)
         assert result["confidence"] == max(result["probabilities"])
         # One digit read: the number is that digit, and its entry repeats the top-level answer.
         assert result["number"] == str(result["digit"])
         [only] = result["digits"]
         assert only["digit"] == result["digit"] and only["probabilities"] == result["probabilities"]
+        assert only["not_digit"] == result["not_digit"]
     correct = sum(r["digit"] == label for r, label in zip(results, expected, strict=True))
     assert correct >= len(results) - 1, [(r["file"], r["digit"]) for r in results]
 
@@ -321,3 +325,38 @@ def test_unknown_dataset_and_architecture(tmp_path):
         and done.stderr.strip() == "error: unknown architecture 'huge'; choose from seed, default, compact"
     )
     assert not (tmp_path / "d").exists()
+
+
+def test_not_digit_is_trained_measured_and_recorded(quick_dist):
+    metrics = json.loads((quick_dist / "metrics.json").read_text())
+    config = json.loads((quick_dist / "config.json").read_text())
+    assert "not_digit" in config["outputs"] and config["not_digit"] == "not a digit"
+    record = metrics["not_digit"]
+    train_digits, val_digits = metrics["dataset"]["counts"]["train"], metrics["dataset"]["counts"]["val"]
+    assert record["counts"] == {"train": round(0.1 * train_digits), "val": round(0.1 * val_digits)}
+    # Even the quick model tells held-out marks from test digits far better than chance.
+    assert set(record["held_out_auc"]) == {"all kinds", "letters", "symbols", "words", "doodles"}
+    assert record["held_out_auc"]["all kinds"] > 0.8
+    assert len(metrics["confusion_matrix"]) == 11 and "not a digit" in metrics["per_class"]
+
+
+def test_predict_answers_not_a_digit_for_a_mark(quick_dist, tmp_path):
+    """A mark the reader sets aside reads no number, says what it saw, and exits 0: an answer, not an error."""
+    from pipeline.data.negatives import TRAINED, negative_set
+    from pipeline.read.predict import Predictor
+
+    model = quick_dist / "export/tflite/model.tflite"
+    predictor = Predictor(model)
+    # Which marks the quick model sets aside varies from build to build; a trained one it surely knows is found.
+    mark = next(m for m in negative_set(TRAINED, 48, seed=0) if not predictor.read(m.rgba).digits)
+    path = tmp_path / "mark.png"
+    Image.fromarray(mark.rgba).save(path)
+    done = run_pipeline("predict", str(path), "--json", "--model", str(model))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["number"] == "" and result["digit"] is None and result["digits"] == []
+    assert result["marks"] and all(m["not_digit"] > 0.5 for m in result["marks"])
+    count = len(result["marks"])
+    assert result["reason"].startswith("1 mark that is not a digit" if count == 1 else f"{count} marks that are not")
+    text = run_pipeline("predict", str(path), "--model", str(model))
+    assert text.returncode == 0 and text.stdout.startswith(f"{path}: not a digit (")

@@ -54,7 +54,9 @@ def test_every_glyph_is_drawn_whole_on_its_pad(groups):
 
 def test_flagged_means_no_digit_claimed_at_or_above_the_threshold():
     def reading(*confidences: float) -> Reading:
-        return Reading([DigitRead([0, 0, 1, 1], np.zeros((28, 28)), np.array([c, 1 - c])) for c in confidences])
+        return Reading(
+            [DigitRead([0, 0, 1, 1], np.zeros((28, 28)), np.array([c, *[0] * 9, 1 - c])) for c in confidences]
+        )
 
     answers = iter([reading(), reading(0.5, 0.55), reading(0.5, 0.9), reading(0.6)])
 

@@ -11,7 +11,7 @@ from conftest import run_pipeline
 from PIL import Image
 
 from pipeline.bench.writers import WRITERS, writer_samples
-from pipeline.config import PERSONAL
+from pipeline.config import CLASSES, PERSONAL
 from pipeline.errors import InputError
 from pipeline.read.personal import (
     PROTOTYPES_PER_CLASS,
@@ -26,14 +26,16 @@ from pipeline.read.personal import (
 from pipeline.read.preprocess import preprocess_rgba
 
 SIZE = 8  # embedding size in the unit tests
+NOT_DIGIT = len(CLASSES) - 1
 
 
-def _example(digit: int, embedding, fingerprint: str = "model-a") -> Example:
-    return Example(digit, np.zeros((28, 28), np.uint8), np.asarray(embedding, np.float32), fingerprint)
+def _example(label: int, embedding, fingerprint: str = "model-a") -> Example:
+    return Example(label, np.zeros((28, 28), np.uint8), np.asarray(embedding, np.float32), fingerprint)
 
 
 def _probabilities(top: int, p: float = 0.9) -> np.ndarray:
-    probabilities = np.full(10, (1 - p) / 9)
+    """Probabilities of the eleven classes (NOT_DIGIT last)."""
+    probabilities = np.full(len(CLASSES), (1 - p) / (len(CLASSES) - 1))
     probabilities[top] = p
     return probabilities
 
@@ -41,16 +43,25 @@ def _probabilities(top: int, p: float = 0.9) -> np.ndarray:
 def _outputs(probabilities, embeddings, cosines) -> dict[str, np.ndarray]:
     """What the model gives for embeddings with these cosine similarities to its prototypes."""
     embeddings = np.atleast_2d(embeddings)
+    probabilities = np.atleast_2d(probabilities)
     return {
-        "probabilities": np.atleast_2d(probabilities),
+        "probabilities": probabilities[:, :-1],
+        "not_digit": probabilities[:, -1],
         "embedding": embeddings,
         "prototype_similarity": np.atleast_2d(cosines) * np.linalg.norm(embeddings, axis=1, keepdims=True),
     }
 
 
 def test_no_examples_leave_the_networks_answer():
-    outputs = _outputs(_probabilities(3), np.ones(SIZE), [0.9] * 5)
-    np.testing.assert_array_equal(personalize(outputs, []), outputs["probabilities"])
+    probabilities = _probabilities(3)
+    np.testing.assert_array_equal(personalize(_outputs(probabilities, np.ones(SIZE), [0.9] * 5), []), [probabilities])
+
+
+def test_a_persons_letter_taught_as_not_a_digit_reads_so():
+    style = np.eye(SIZE)[0] + 0.1
+    near = style + 0.02 * np.eye(SIZE)[1]
+    combined = personalize(_outputs(_probabilities(4, 0.95), near, [0.9, 0.85]), [_example(NOT_DIGIT, style)])
+    assert combined[0].argmax() == NOT_DIGIT and combined[0].sum() == pytest.approx(1.0)
 
 
 def test_an_example_decides_where_it_is_nearer_than_the_training_digits():
@@ -112,8 +123,27 @@ def _document(**changes) -> dict:
 
 def test_examples_file_round_trips(tmp_path):
     loaded = load_examples(_write(tmp_path, _document()), SIZE, "model-a")
-    assert len(loaded) == 1 and loaded[0].digit == 4 and loaded[0].pixels.shape == (28, 28)
+    assert len(loaded) == 1 and loaded[0].label == 4 and loaded[0].pixels.shape == (28, 28)
     np.testing.assert_allclose(loaded[0].embedding, np.arange(SIZE) / SIZE)
+    document = examples_document([_example(NOT_DIGIT, np.ones(SIZE)), _example(0, np.ones(SIZE))])
+    assert document["version"] == 2 and [e["label"] for e in document["examples"]] == ["not a digit", "0"]
+    assert [e.label for e in load_examples(_write(tmp_path, document), SIZE, "model-a")] == [NOT_DIGIT, 0]
+
+
+def test_a_version_written_as_a_float_is_the_same_version(tmp_path):
+    # JSON has one kind of number: the page reads 2.0 as 2, and so must Python.
+    assert len(load_examples(_write(tmp_path, _document(version=2.0)), SIZE, "model-a")) == 1
+
+
+def test_version_1_examples_files_still_import(tmp_path):
+    document = _document(version=1)
+    item = document["examples"][0]
+    item["digit"] = 4
+    del item["label"]
+    assert [e.label for e in load_examples(_write(tmp_path, document), SIZE, "model-a")] == [4]
+    item["digit"] = 10  # version 1 had no "not a digit"
+    with pytest.raises(InputError, match="example 1: digit 10 is not one of 0-9"):
+        load_examples(_write(tmp_path, document), SIZE, "model-a")
 
 
 @pytest.mark.parametrize(
@@ -121,9 +151,10 @@ def test_examples_file_round_trips(tmp_path):
     [
         ("{not json", "not a JSON file"),
         ({"format": "something-else", "version": 1, "examples": []}, "not a digit-recognition examples file"),
-        (_document(version=2), "format version 2 is not supported"),
-        (_document(digit=12), "example 1: digit 12 is not one of 0-9"),
-        (_document(digit=True), "example 1: digit True is not one of 0-9"),
+        (_document(version=3), "format version 3 is not supported (expected 1 or 2)"),
+        (_document(version=True), "format version True is not supported"),
+        (_document(label="12"), "example 1: label '12' is not one of 0-9 or 'not a digit'"),
+        (_document(label=4), "example 1: label 4 is not one of 0-9 or 'not a digit'"),
         (_document(pixels=[0] * 10), "example 1: pixels must be 784 whole numbers from 0 to 255"),
         (_document(pixels=[300] * 784), "example 1: pixels must be 784"),
         (_document(embedding=[0.5] * (SIZE + 1)), f"example 1: embedding has {SIZE + 1} values, expected {SIZE}"),
@@ -197,6 +228,8 @@ def test_every_export_gives_the_embedding_and_the_build_records_the_fingerprint(
     }
     for name, outputs in runs.items():
         assert outputs["probabilities"].shape == (3, 10), name
+        assert outputs["not_digit"].shape == (3,), name
+        np.testing.assert_allclose(outputs["probabilities"].sum(axis=1) + outputs["not_digit"], 1.0, atol=0.02)
         assert outputs["embedding"].shape == (3, identity["embedding_size"]), name
         assert outputs["prototype_similarity"].shape == (3, identity["prototypes"]), name
         assert outputs["whole_digit"].shape == (3, 1), name
@@ -256,9 +289,39 @@ def test_predict_with_examples_reads_the_persons_digit(quick_dist, mnist, tmp_pa
 def test_predict_refuses_a_bad_examples_file(quick_dist, tmp_path, mnist):
     image = tmp_path / "digit.png"
     Image.fromarray(mnist_digit_image(mnist, 0)).save(image)
-    bad = _write(tmp_path, _document(digit=11))
+    bad = _write(tmp_path, _document(label="11"))
     done = run_pipeline(
         "predict", str(image), "--model", str(quick_dist / "export/tflite/model.tflite"), "--examples", str(bad)
     )
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.strip().splitlines() == [f"error: {bad}: example 1: digit 11 is not one of 0-9"]
+    assert done.stderr.strip().splitlines() == [
+        f"error: {bad}: example 1: label '11' is not one of 0-9 or 'not a digit'"
+    ]
+
+
+def test_teaching_works_both_ways_in_a_reading(quick_dist, mnist):
+    """A mark the reader set aside, taught as 7, reads 7; a digit taught as not a digit reads no number."""
+    from pipeline.data.negatives import TRAINED, negative_set
+    from pipeline.read.predict import Predictor
+
+    predictor = Predictor(quick_dist / "export/tflite/model.tflite")
+
+    def taught(rgba: np.ndarray, label: int) -> Example:
+        pixels = quantize_pixels(preprocess_rgba(rgba).pixels)
+        embedding = predictor.outputs(pixels[None] / 255)["embedding"][0]
+        return Example(label, pixels, embedding, predictor.fingerprint)
+
+    # A one-piece mark, so that the whole image is the one candidate the example was taken from.
+    mark = next(
+        m.rgba
+        for m in negative_set(TRAINED, 48, seed=0)
+        if (reading := predictor.read(m.rgba)).marks and not reading.digits and len(reading.marks) == 1
+    )
+    predictor.use_examples([taught(mark, 7)])
+    assert predictor.read(mark).number == "7"
+    digit = mnist_digit_image(mnist, 0)
+    predictor.use_examples([])
+    assert predictor.read(digit).number == str(mnist.y_test[0])
+    predictor.use_examples([taught(digit, NOT_DIGIT)])
+    reading = predictor.read(digit)
+    assert reading.number == "" and len(reading.marks) == 1

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from pipeline.bench.sets import number_set
-from pipeline.config import PREPROCESS, SEGMENT
+from pipeline.config import CLASSES, PREPROCESS, SEGMENT
 from pipeline.data.render import ink_on_paper
 from pipeline.read.preprocess import ink_map, preprocess_rgba, work_shape
 from pipeline.read.segment import (
@@ -201,7 +201,7 @@ def test_a_noise_photo_reads_at_most_max_digits_with_a_reason(classify):
 
 def test_marks_beyond_max_digits_are_dropped_with_a_reason():
     def classify(inputs):  # every blot a confident, whole, typical 7
-        probabilities = np.full((len(inputs), 10), 0.01)
+        probabilities = np.full((len(inputs), len(CLASSES)), 0.01)
         probabilities[:, 7] = 0.91
         return Scores(probabilities, np.full(len(inputs), 10.0), np.ones(len(inputs)))
 
@@ -253,7 +253,7 @@ def test_a_cut_through_much_ink_costs_more(monkeypatch, bridge, cut_ink_penalty,
 
     def classify(inputs):
         # The two halves read as a confident 1 and 2, the mark whole as a less sure 0, anything else as noise.
-        probabilities = np.full((len(inputs), 10), 0.01)
+        probabilities = np.full((len(inputs), len(CLASSES)), 0.01)
         for k, span in enumerate(found.spans):
             digit, p = {
                 (0, middle): (1, 0.99),
@@ -309,9 +309,93 @@ def test_a_lone_mark_is_read_rather_than_left_out():
     rgba = paper(np.ones((48, 10)))  # a stroke, not cut
 
     def classify(inputs):  # every candidate unlikely, so each alone scores below leaving it out
-        probabilities = np.full((len(inputs), 10), 0.1)
+        probabilities = np.full((len(inputs), len(CLASSES)), 0.1)
         probabilities[:, 7] = 0.1 + 1e-3
+        probabilities[:, -1] = 1e-3  # and surely no mark that is not a digit
         return Scores(probabilities, np.full(len(inputs), -10.0), np.ones(len(inputs)))
 
     reading = read(rgba, classify)
     assert reading.number == "7" and reading.reason is None
+
+
+def _marks_classify(not_digit: float):
+    """A stub reading every candidate as a whole, typical 7, but those wider than a third of their height in the
+    model's input as marks that are not digits, with this probability."""
+
+    def classify(inputs):
+        probabilities = np.zeros((len(inputs), len(CLASSES)))
+        for k, pixels in enumerate(inputs):
+            wide = np.count_nonzero(pixels.any(axis=0)) > np.count_nonzero(pixels.any(axis=1)) / 3
+            p = not_digit if wide else 0.01
+            probabilities[k, 7], probabilities[k, -1] = 1 - p, p
+        return Scores(probabilities, np.full(len(inputs), 3.0), np.ones(len(inputs)))
+
+    return classify
+
+
+def ring(height: int, width: int) -> np.ndarray:
+    """A box outline with 5-pixel strokes: a solid block would be taken for the background."""
+    mark = np.ones((height, width))
+    mark[5:-5, 5:-5] = 0.0
+    return mark
+
+
+def test_a_mark_that_is_not_a_digit_reads_no_number_and_says_so():
+    reading = read(paper(ring(48, 24)), _marks_classify(0.99))
+    assert reading.digits == [] and reading.number == ""
+    assert len(reading.marks) == 1 and reading.marks[0].not_digit == pytest.approx(0.99)
+    assert reading.reason == "1 mark that is not a digit"
+    unsure = read(paper(ring(48, 24)), _marks_classify(0.2))
+    assert unsure.number == "7" and unsure.marks == []
+
+
+def test_marks_beside_digits_are_left_out_with_their_boxes():
+    strength = np.zeros((48, 200))
+    strength[:, :24] = strength[:, 60:84] = ring(48, 24)  # two marks the stub calls not digits
+    strength[:, 120:128] = strength[:, 170:178] = 1.0  # two strokes it reads as 7s
+    reading = read(paper(strength), _marks_classify(0.99))
+    assert reading.number == "77"
+    # Left to right, in source pixels (20 of margin), give or take the work resolution's rounding.
+    assert [m.box[0] for m in reading.marks] == pytest.approx([20, 80], abs=2)
+    assert reading.reason == "2 marks that are not digits left out"
+
+
+def test_a_digit_broken_in_two_is_not_set_aside_as_two_marks():
+    """Two pieces of one digit with a narrow gap: each alone looks like no digit, together like a sure 7."""
+    strength = np.zeros((48, 40))
+    strength[:, :18] = strength[:, 22:] = 1.0
+
+    def classify(inputs):
+        widths = [int(np.count_nonzero(pixels.any(axis=0))) for pixels in inputs]
+        probabilities = np.zeros((len(inputs), len(CLASSES)))
+        for k, width in enumerate(widths):
+            whole = width == max(widths)
+            probabilities[k, 7], probabilities[k, -1] = (0.95, 0.05) if whole else (0.05, 0.95)
+        return Scores(probabilities, np.where(np.array(widths) == max(widths), 3.0, -3.0), np.ones(len(inputs)))
+
+    reading = read(paper(strength), classify)
+    assert reading.number == "7" and reading.marks == []
+
+
+@pytest.mark.parametrize(("mark_cut_weight", "expected"), [(0.0, "12"), (1.0, "")])
+def test_a_group_surely_a_mark_is_not_cut_into_digits(monkeypatch, mark_cut_weight, expected):
+    """Two rings joined by a bridge: whole, the stub's model takes it for a mark (0.8); cut, for a sure 1 and 2.
+    The cut costs the log-odds of the mark too, so that a zigzag is not read as a row of 1s."""
+    weights = {"cut_penalty": 1.5, "cut_ink_penalty": 3.0, "digit_bonus": 1.75, "not_digit_bonus": 0.0}
+    for name, value in {**weights, "mark_cut_weight": mark_cut_weight, "wide_penalty": 0.0}.items():
+        monkeypatch.setitem(SEGMENT, name, value)
+    ink = ink_map(paper(two_halves(bridge=True)))
+    found = find_candidates(ink)
+    middle = min(range(1, len(found.pieces)), key=lambda k: abs(found.pieces[k].left - ink.ink.shape[1] / 2))
+
+    def classify(inputs):
+        probabilities = np.full((len(inputs), len(CLASSES)), 1e-4)
+        for k, span in enumerate(found.spans):
+            label, p = {(0, middle): (1, 0.99), (middle, len(found.pieces)): (2, 0.99)}.get(span, (10, 0.8))
+            probabilities[k, label] = p
+            probabilities[k, 0] += 1 - probabilities[k].sum()
+        return Scores(probabilities, np.zeros(len(inputs)), np.ones(len(inputs)))
+
+    reading = read_number(ink, classify)
+    assert reading.number == expected
+    assert len(reading.marks) == (1 if expected == "" else 0)

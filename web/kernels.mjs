@@ -10,7 +10,8 @@ import { join } from 'node:path';
 export const OP_KERNELS = {
   Const: [], Placeholder: [], NoOp: [], Shape: [],
   Identity: ['Identity'],
-  Reshape: ['Reshape'], Squeeze: ['Reshape'], ExpandDims: ['Reshape'],
+  // tfjs-core's expandDims runs a kernel of its own (squeeze is a reshape): the not_digit output's (N,) shape.
+  Reshape: ['Reshape'], Squeeze: ['Reshape'], ExpandDims: ['ExpandDims'],
   Cast: ['Cast'],
   StridedSlice: ['StridedSlice'], Pack: ['Pack'], ConcatV2: ['Concat'],
   Transpose: ['Transpose'], Pad: ['PadV2'], PadV2: ['PadV2'],

@@ -113,22 +113,24 @@ _READ_RGBA_JS = """async ([b64, width, height]) => {
 
 
 def read_in_page(page, rgba: np.ndarray) -> dict:
-    """{number, digits: [{digit, confidence, box, probabilities, pixels}], reason} from the page's own reading."""
+    """{number, digits: [{digit, confidence, notDigit, box, probabilities, pixels}], marks: [the same, for the marks
+    read as not digits], reason} from the page's own reading."""
     height, width = rgba.shape[:2]
     return page.evaluate(_READ_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height])
 
 
-# Runs in the page: RGBA bytes (base64) -> window.digits.teach(imageData, digit), the number of examples stored.
-_TEACH_RGBA_JS = """async ([b64, width, height, digit]) => {
+# Runs in the page: RGBA bytes (base64) -> window.digits.teach(imageData, label), the number of examples stored.
+_TEACH_RGBA_JS = """async ([b64, width, height, label]) => {
   const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
-  return window.digits.teach(new ImageData(bytes, width, height), digit);
+  return window.digits.teach(new ImageData(bytes, width, height), label);
 }"""
 
 
-def teach_in_page(page, rgba: np.ndarray, digit: int) -> int:
-    """Store the image as the person's example of `digit`, as "Wrong? It was" does; returns the example count."""
+def teach_in_page(page, rgba: np.ndarray, label: int) -> int:
+    """Store the image as the person's example of `label` (a digit, or 10 for not a digit), as "Wrong? It was"
+    does; returns the example count."""
     height, width = rgba.shape[:2]
-    return page.evaluate(_TEACH_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height, digit])
+    return page.evaluate(_TEACH_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height, label])
 
 
 def draw_strokes(page, strokes: list[list[tuple[float, float]]]) -> None:

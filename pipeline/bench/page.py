@@ -5,19 +5,22 @@ static host would serve them; the model card's plots apart), model load time, ti
 answer on screen (median and p95 over drawn digits, and over the last stroke of
 drawn 6-digit numbers), accuracy on the generated real-world images and exact
 accuracy on numbers drawn with the mouse, through the page's own reading and
-model; on the first backend also exact accuracy on the generated numbers.
+model; on the first backend also exact accuracy on the generated numbers and on numbers with letters beside
+them, and the share of held-out marks that are not digits the page flags, uploaded and drawn with the mouse.
 The page measures its own timings (performance.measure in web/src/main.js).
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 from playwright.sync_api import Page, sync_playwright
 
+from ..data.negatives import Negative, glyph
 from .browser import draw_strokes, launch_chromium, read_in_page, serve, teach_in_page
 from .sets import WrittenNumber, exact_accuracy
 from .writers import WRITERS, draw
@@ -149,8 +152,48 @@ def _realworld_accuracy(page: Page, realworld: list[tuple[str, np.ndarray, int]]
     return correct / len(realworld)
 
 
-def measure_browser(dist: Path, realworld: list[tuple[str, np.ndarray, int]], numbers: list[WrittenNumber]) -> dict:
+def _flagged(reading: dict, threshold: float) -> bool:
+    """Whether the page's reading claims no digit, or only digits below the "not sure" threshold."""
+    return all(d["confidence"] < threshold for d in reading["digits"])
+
+
+DRAWN_MARKS = 40
+
+
+def _not_digits_flagged(page: Page, negatives: list[Negative], threshold: float) -> dict:
+    """Share of held-out marks flagged, by kind and overall: uploaded (the bench's images), and the first
+    DRAWN_MARKS of them drawn on the pad with the mouse, stroke by stroke, as a person would."""
+    hits: dict[str, list[bool]] = {}
+    for negative in negatives:
+        hits.setdefault(negative.kind, []).append(_flagged(read_in_page(page, negative.rgba), threshold))
+    drawn = []
+    rng = np.random.default_rng(2)
+    for negative in negatives[:DRAWN_MARKS]:
+        strokes, aspect = glyph(negative.kind, negative.name, rng)
+        # A word as wide as the pad's middle; one glyph in a square on the pad's middle.
+        width = min(0.8, 0.35 * aspect)
+        page.click('[data-testid="clear"]')
+        draw_strokes(page, [[(0.5 + (x / aspect - 0.5) * width, 0.2 + y * 0.6) for x, y in s] for s in strokes])
+        page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+        # Flagged: no digit in the answer's list is sure (the list holds every digit read, each sure or unsure).
+        drawn.append(page.locator('[data-testid="digits"] [data-state="sure"]').count() == 0)
+    overall = [hit for group in hits.values() for hit in group]
+    return {
+        "uploaded": {"overall": float(np.mean(overall)), **{kind: float(np.mean(h)) for kind, h in hits.items()}},
+        "drawn": float(np.mean(drawn)),
+        "drawn_count": len(drawn),
+    }
+
+
+def measure_browser(
+    dist: Path,
+    realworld: list[tuple[str, np.ndarray, int]],
+    numbers: list[WrittenNumber],
+    negatives: list[Negative],
+    labelled: list[WrittenNumber],
+) -> dict:
     """Figures per backend for the site in `dist`, each backend in a fresh browser profile."""
+    threshold = json.loads((dist / "config.json").read_text())["confidence_threshold"]
     results = {}
     with serve(dist) as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -175,6 +218,11 @@ def measure_browser(dist: Path, realworld: list[tuple[str, np.ndarray, int]], nu
             if backend == BACKENDS[0]:
                 read = [read_in_page(page, n.rgba)["number"] for n in numbers]
                 results[backend]["numbers_exact_accuracy"] = exact_accuracy(numbers, read)
+                read = [read_in_page(page, n.rgba)["number"] for n in labelled]
+                results[backend]["labelled_numbers_exact_accuracy"] = exact_accuracy(labelled, read)
+                results[backend]["not_digit_flagged"] = _not_digits_flagged(page, negatives, threshold)
+                realworld_flagged = [_flagged(read_in_page(page, rgba), threshold) for _, rgba, _ in realworld]
+                results[backend]["realworld_digits_flagged"] = float(np.mean(realworld_flagged))
                 results[backend]["stored_examples_pointer_up_to_answer_ms"] = _answer_with_stored_examples(page)
             context.close()
         browser.close()

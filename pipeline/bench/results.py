@@ -66,7 +66,28 @@ def headline(report: dict) -> str:
          f"{page['six_digit_pointer_up_to_answer_ms']['median']:.1f} ms"),
         (f"training, {run['epochs_run']} epochs", f"{run['training_time_s']:.0f} s ({run['training_kernels']})"),
     ]  # fmt: skip
-    if "not_digit_flagged_python" in run:
+    if "not_digit_flagged" in page:
+        flagged = page["not_digit_flagged"]
+        rows[5:5] = [
+            (
+                f"held-out letters, symbols, words and doodles flagged as not digits ({report['not_digit_images']}), "
+                "Python / page; drawn on the pad",
+                f"{_pct(run['not_digit_flagged_python']['overall'])} / {_pct(flagged['uploaded']['overall'])}; "
+                f"{_pct(flagged['drawn'])}",
+            ),
+            (
+                "real digits flagged: MNIST test / generated real-world, Python",
+                f"{_pct(run['digits_flagged_python']['mnist_test'], 2)} / "
+                f"{_pct(run['digits_flagged_python']['realworld'], 2)}",
+            ),
+            (
+                f"numbers with held-out letters beside them ({report['labelled_number_images']}), read as the number "
+                "alone, Python / page",
+                f"{_pct(run['labelled_numbers_exact_accuracy_python']['overall'])} / "
+                f"{_pct(page['labelled_numbers_exact_accuracy']['overall'])}",
+            ),
+        ]
+    elif "not_digit_flagged_python" in run:
         rows.insert(5, ("held-out letters, symbols, words and doodles flagged as not digits, Python",
                         _pct(run["not_digit_flagged_python"]["overall"])))  # fmt: skip
     lines = [
@@ -156,18 +177,48 @@ def _new_writers_table(measured: dict | None, browser: dict) -> list[str]:
     return lines  # fmt: skip
 
 
-def _not_digit_table(flagged: dict | None) -> list[str]:
+def _not_digit_table(full: dict, browser: dict) -> list[str]:
+    flagged = full.get("not_digit_flagged_python")
     if not flagged:
         return []
+    page = next((b["not_digit_flagged"] for b in browser.values() if "not_digit_flagged" in b), None)
     lines = [
         "",
         "Marks that are not digits (held-out letters, symbols, words and doodles, data/negatives.py), flagged: the "
-        "reader claims no digit, or only digits below the 'not sure' threshold (Python, full build):",
+        "reader claims no digit, or only digits below the 'not sure' threshold (full build):",
         "",
-        "| kind | flagged |",
-        "|---|---|",
+        "| kind | Python | page (wasm) |" if page else "| kind | Python |",
+        "|---|---|---|" if page else "|---|---|",
     ]
-    return lines + [f"| {kind} | {_pct(share)} |" for kind, share in flagged.items()]
+    for kind, share in flagged.items():
+        lines.append(
+            f"| {kind} | {_pct(share)} | {_pct(page['uploaded'][kind])} |" if page else f"| {kind} | {_pct(share)} |"
+        )
+    if page:
+        lines.append(f"| drawn on the pad ({page['drawn_count']}) | | {_pct(page['drawn'])} |")
+    digits = full.get("digits_flagged_python")
+    if digits:
+        lines += [
+            "",
+            f"Real digits flagged, Python: MNIST test {_pct(digits['mnist_test'], 2)} (answered 'not a digit': "
+            f"{_pct(digits['mnist_test_answered_not_digit'], 2)}), generated real-world "
+            f"{_pct(digits['realworld'], 2)}, new writers before teaching {_pct(digits['new_writers'], 2)}.",
+        ]
+    if "not_digit_auc" in full:
+        aucs = ", ".join(f"{name} {auc:.3f}" for name, auc in full["not_digit_auc"].items())
+        lines.append(f"AUC of P(not a digit), held-out marks against MNIST test digits (the build's ROC): {aucs}.")
+    labelled = full.get("labelled_numbers_exact_accuracy_python")
+    page_labelled = next(
+        (b["labelled_numbers_exact_accuracy"] for b in browser.values() if "labelled_numbers_exact_accuracy" in b), {}
+    )
+    if labelled:
+        lines += ["", "Numbers with held-out letters beside them, read as the number alone:", ""]
+        lines += ["| numbers | Python | page (wasm) |", "|---|---|---|"]
+        lines += [
+            f"| {key} | {_pct(labelled[key])} | {_pct(page_labelled[key]) if key in page_labelled else '-'} |"
+            for key in labelled
+        ]
+    return lines
 
 
 def markdown_table(report: dict) -> str:
@@ -215,7 +266,7 @@ def markdown_table(report: dict) -> str:
         )
     full = runs.get(FULL_RUN, {})
     lines += _new_writers_table(full.get("new_writers_python"), browser)
-    lines += _not_digit_table(full.get("not_digit_flagged_python"))
+    lines += _not_digit_table(full, browser)
     python, in_browser = full.get("numbers_exact_accuracy_python"), _page_numbers(browser)
     if python and in_browser:
         lines += ["", f"Written numbers ({report['number_images']} images, exact-number accuracy, full build):", ""]

@@ -3,6 +3,8 @@
 - `realworld_set`: lone digits rendered the ways people bring them to the app (`data/render.py`).
 - `number_set`: numbers of 2 to 6 digits, spaced or touching, in the same styles (`data/numbers.py`), so that
   exact-number accuracy measures what a user who photographs a house number or a meter reading gets.
+- `labelled_number_set`: such numbers with held-out letters before or after them ("Nr 42", "42 kg" but in letters
+  the model never learnt as not digits), which must read as the number alone.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
-from ..data.numbers import kind_of, write
-from ..data.render import STYLES, render
+from ..data.negatives import HELD_OUT, glyph
+from ..data.numbers import compose, kind_of, write
+from ..data.render import STYLES, paint, render
+from ..data.strokes import draw_glyph
 
 
 @dataclass(frozen=True)
@@ -56,3 +61,44 @@ def realworld_set(
         (STYLES[i % len(STYLES)], render(images[j], STYLES[i % len(STYLES)], rng), int(labels[j]))
         for i, j in enumerate(chosen)
     ]
+
+
+def _letters(text: str, height: int, rng: np.random.Generator) -> np.ndarray:
+    """Ink coverage (0..1) of `text` drawn by a hand (`strokes.draw_glyph`), cropped and scaled to `height`."""
+    strokes, aspect = glyph("word", text, rng) if len(text) > 1 else glyph("letter", text, rng)
+    pad = draw_glyph(strokes, rng, rng.uniform(-0.2, 0.3), rng.uniform(0.8, 1.1), rng.uniform(0.06, 0.1), aspect)
+    strength = 1.0 - pad[..., :3].mean(axis=2) / 255.0
+    rows, cols = np.flatnonzero(strength.max(axis=1) > 0.1), np.flatnonzero(strength.max(axis=0) > 0.1)
+    crop = Image.fromarray(np.round(strength[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] * 255).astype(np.uint8))
+    width = max(1, round(crop.width * height / crop.height))
+    return np.asarray(crop.resize((width, height), Image.BILINEAR), dtype=np.float64) / 255
+
+
+def labelled_number_set(
+    images: np.ndarray, labels: np.ndarray, count: int, seed: int = 0, letters: tuple[str, ...] = HELD_OUT["letter"]
+) -> list[WrittenNumber]:
+    """`count` spaced numbers of 1 to 4 digits from `images`, each with one or two `letters` (by default the
+    held-out ones, never trained on as not digits) before it, after it, or both, a space apart; styles in turn."""
+    rng = np.random.default_rng(seed)
+    numbers = []
+    for i in range(count):
+        chosen = rng.choice(len(images), size=1 + i % 4, replace=False)
+        digits, _ = compose([images[j] for j in chosen], touching=False, rng=rng)
+        height = digits.shape[0]
+        sides = ("before", "after", "both")[(i // 4) % 3]
+        parts = [digits]
+        if sides in ("before", "both"):
+            parts.insert(0, _letters("".join(rng.choice(letters, int(rng.integers(1, 3)))), height, rng))
+        if sides in ("after", "both"):
+            parts.append(_letters(str(rng.choice(letters)), height, rng))
+        gap = round(height * rng.uniform(0.4, 0.8))
+        width = sum(part.shape[1] for part in parts) + gap * (len(parts) - 1)
+        strength, left = np.zeros((height, width)), 0
+        for part in parts:
+            strength[:, left : left + part.shape[1]] = np.maximum(strength[:, left : left + part.shape[1]], part)
+            left += part.shape[1] + gap
+        margin = height // 2
+        style = STYLES[(i // 12) % len(STYLES)]
+        rgba = paint(strength, (height + 2 * margin, width + 2 * margin), (margin, margin), style, rng)
+        numbers.append(WrittenNumber(style, False, "".join(str(int(labels[j])) for j in chosen), rgba))
+    return numbers

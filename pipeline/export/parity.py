@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..config import IMAGE_SIZE, OUTPUTS
+from ..read.personal import class_probabilities
 from ..read.predict import tflite_runner
 from .formats import EXPORT_PATHS
 
@@ -60,7 +61,8 @@ def tfjs_outputs(
 
 
 def tfjs_probabilities(model_dir: Path, batch: np.ndarray, backend: str = "cpu") -> np.ndarray:
-    return tfjs_outputs(model_dir, batch, backend, outputs=("probabilities",))["probabilities"]
+    """(N, 11): the ten digits' probabilities, then "not a digit"'s."""
+    return class_probabilities(tfjs_outputs(model_dir, batch, backend, outputs=("probabilities", "not_digit")))
 
 
 def _difference(values: np.ndarray, reference: np.ndarray) -> float:
@@ -83,7 +85,7 @@ def check_parity(model: keras.Model, build_dir: Path, batch: np.ndarray) -> dict
             if outputs[output].shape != reference[output].shape:
                 raise ParityError(f"{name}: {output} shape {outputs[output].shape}, expected {reference[output].shape}")
         differences[name] = max(_difference(outputs[o], reference[o]) for o in OUTPUTS)
-        probabilities, expected = outputs["probabilities"], reference["probabilities"]
+        probabilities, expected = class_probabilities(outputs), class_probabilities(reference)
         mismatched = int((probabilities.argmax(axis=1) != expected.argmax(axis=1)).sum())
         if differences[name] > TOLERANCE or mismatched:
             raise ParityError(

@@ -11,13 +11,13 @@ matplotlib.use("Agg")  # no display on build machines
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ..config import LABELS  # noqa: E402
+from ..config import CLASSES  # noqa: E402
 from .training import to_model_input  # noqa: E402
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    """Rows are true classes, columns predicted ones."""
-    n = len(LABELS)
+    """Rows are true classes, columns predicted ones (config.CLASSES: the digits, then "not a digit")."""
+    n = len(CLASSES)
     return np.bincount(labels.astype(int) * n + predicted.astype(int), minlength=n * n).reshape(n, n)
 
 
@@ -28,7 +28,7 @@ def per_class_scores(matrix: np.ndarray) -> dict[str, dict[str, float]]:
     recall = np.divide(hits, actual, out=np.zeros_like(hits), where=actual > 0)
     return {
         label: {"precision": float(p), "recall": float(r), "support": int(s)}
-        for label, p, r, s in zip(LABELS, precision, recall, actual, strict=True)
+        for label, p, r, s in zip(CLASSES, precision, recall, actual, strict=True)
     }
 
 
@@ -44,6 +44,44 @@ def score(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, float]:
         "accuracy": float((probabilities.argmax(axis=1) == labels).mean()),
         "count": int(len(labels)),
     }
+
+
+def roc(positives: np.ndarray, negatives: np.ndarray) -> dict[str, list[float] | float]:
+    """The ROC of a score meant to be high on `positives`: the true and false positive rates at every threshold,
+    from the highest down, and the area under the curve (ties count a half)."""
+    scores = np.concatenate([positives, negatives])
+    truth = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])
+    order = np.argsort(-scores, kind="stable")
+    scores, truth = scores[order], truth[order]
+    ends = np.append(np.flatnonzero(np.diff(scores)), len(scores) - 1)  # the last of each run of equal scores
+    true_rate = np.concatenate([[0.0], np.cumsum(truth)[ends] / len(positives)])
+    false_rate = np.concatenate([[0.0], np.cumsum(1 - truth)[ends] / len(negatives)])
+    area = float(np.sum(np.diff(false_rate) * (true_rate[1:] + true_rate[:-1]) / 2))
+    return {"true_positive_rate": true_rate.tolist(), "false_positive_rate": false_rate.tolist(), "auc": area}
+
+
+def _unit_square(diagonal: str):
+    """A figure for curves in the unit square, with the diagonal drawn and labelled `diagonal`."""
+    fig, ax = plt.subplots(figsize=(5.5, 5), constrained_layout=True)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label=diagonal)
+    return fig, ax
+
+
+def _save_unit_square(fig, ax, path: Path, title: str, xlabel: str, ylabel: str, legend: str) -> None:
+    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc=legend, fontsize=8)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_roc(curves: dict[str, dict], path: Path) -> None:
+    """ROC curves (evaluate.roc), one per set of positives, with their AUC in the legend."""
+    fig, ax = _unit_square("chance")
+    for name, curve in curves.items():
+        ax.plot(curve["false_positive_rate"], curve["true_positive_rate"], label=f"{name} (AUC {curve['auc']:.3f})")
+    title = "ROC of P(not a digit): held-out marks against MNIST test digits"
+    _save_unit_square(fig, ax, path, title, "test digits called not a digit", "marks called not a digit", "lower right")
 
 
 def plot_curves(history: dict[str, list[float]], path: Path) -> None:
@@ -63,7 +101,8 @@ def plot_curves(history: dict[str, list[float]], path: Path) -> None:
 def plot_confusion(matrix: np.ndarray, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6, 5.5), constrained_layout=True)
     image = ax.imshow(matrix, cmap="Blues")
-    ax.set(xticks=range(len(LABELS)), yticks=range(len(LABELS)), xticklabels=LABELS, yticklabels=LABELS)
+    ticks = [*CLASSES[:-1], "not"]  # "not a digit" in full would crowd the axis
+    ax.set(xticks=range(len(ticks)), yticks=range(len(ticks)), xticklabels=ticks, yticklabels=ticks)
     ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix (test set)")
     threshold = matrix.max() / 2
     for (row, col), count in np.ndenumerate(matrix):
@@ -77,8 +116,7 @@ def plot_confusion(matrix: np.ndarray, path: Path) -> None:
 
 def plot_reliability(curves: dict[str, list[dict]], path: Path) -> None:
     """Accuracy against mean confidence per bin (calibration.reliability), one line per model, and the diagonal."""
-    fig, ax = plt.subplots(figsize=(5.5, 5), constrained_layout=True)
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfectly calibrated")
+    fig, ax = _unit_square("perfectly calibrated")
     for name, bins in curves.items():
         filled = [b for b in bins if b["count"]]
         # Marker area by share of answers: the top bin holds nearly all of them and the rest a handful each.
@@ -91,9 +129,5 @@ def plot_reliability(curves: dict[str, list[dict]], path: Path) -> None:
             color=line.get_color(),
             alpha=0.6,
         )
-    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="mean top probability in bin", ylabel="accuracy in bin")
-    ax.set(title="Reliability on the test set (15 equal-width bins)")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    title = "Reliability on the test set (15 equal-width bins)"
+    _save_unit_square(fig, ax, path, title, "mean top probability in bin", "accuracy in bin", "upper left")

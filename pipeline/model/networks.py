@@ -19,7 +19,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from ..config import IMAGE_SIZE, LABELS
+from ..config import CLASSES, IMAGE_SIZE, LABELS
 
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 
@@ -35,7 +35,7 @@ def _seed() -> keras.Model:
             layers.Flatten(),
             layers.Dense(128, activation="relu"),
             layers.Dropout(0.5),
-            layers.Dense(len(LABELS), activation="softmax"),
+            layers.Dense(len(CLASSES), activation="softmax"),
         ],
         name="seed",
     )
@@ -62,7 +62,7 @@ def _classifier(name: str, stages: list[tuple[int, bool]], dropout: float, separ
         x = _conv_block(x, filters, pool, separable=separable and i > 0)
     x = layers.GlobalAveragePooling2D()(x)
     x = layers.Dropout(dropout)(x)
-    return keras.Model(inputs, layers.Dense(len(LABELS), activation="softmax")(x), name=name)
+    return keras.Model(inputs, layers.Dense(len(CLASSES), activation="softmax")(x), name=name)
 
 
 # One narrow convolution at full resolution, then the width goes where the pixels are few.
@@ -152,29 +152,42 @@ def whole_digit_head() -> tuple[layers.Dense, layers.Dense]:
     return layers.Dense(32, activation="relu", name="whole_digit_hidden"), layers.Dense(1, name="whole_digit")
 
 
+def _fixed_dense(inputs, kernel: np.ndarray, name: str):
+    """A Dense layer with a set kernel and no bias: a selection or a projection in one MatMul, an op every export
+    and reader already runs (web/kernels.mjs)."""
+    dense = layers.Dense(kernel.shape[1], use_bias=False, trainable=False, name=name)
+    outputs = dense(inputs)
+    dense.set_weights([kernel.astype(np.float32)])
+    return outputs
+
+
 def with_reading_outputs(model: keras.Model, prototypes: np.ndarray, whole_head: list[np.ndarray]) -> keras.Model:
-    """The exported model: `model` with three more outputs (config.OUTPUTS). The embedding that personal.py
-    compares; its dot product with each of `prototypes` (unit vectors (P, D), typical training digits):
-    divided by the embedding's length, the cosine similarity; and whole_digit, the log-odds that the input is
-    one whole digit (wholeness.py, the head's weights `whole_head`). The division is left to the readers, so
-    the graph needs no ops beyond a classifier's (web/kernels.mjs)."""
+    """The exported model: `model`'s softmax split in two, and three more outputs (config.OUTPUTS).
+    `probabilities` are the ten digits' and `not_digit` the eleventh class's share of the one softmax (a column
+    each, picked by 0/1 kernels, so the values are exact). The embedding that personal.py compares; its dot product
+    with each of `prototypes` (unit vectors (P, D), typical training digits): divided by the embedding's length,
+    the cosine similarity; and whole_digit, the log-odds that the input is one whole digit (wholeness.py, the head's
+    weights `whole_head`). The division is left to the readers, so the graph needs no ops beyond a classifier's."""
     embedding = embedding_features(model)
-    similarity = layers.Dense(len(prototypes), use_bias=False, trainable=False, name="prototype_similarity")
-    similarities = similarity(embedding)
-    similarity.set_weights([prototypes.T.astype(np.float32)])
+    picks = np.eye(len(CLASSES))
     hidden, output = whole_digit_head()
     whole = output(hidden(embedding))
     hidden.set_weights(whole_head[:2])
     output.set_weights(whole_head[2:])
     outputs = {
-        "probabilities": model.outputs[0],
+        "probabilities": _fixed_dense(model.outputs[0], picks[:, : len(LABELS)], "digit_probabilities"),
+        # One value per image, shape (N,): TF.js's converter names each output by its shape, and (N, 1) is
+        # whole_digit's.
+        "not_digit": layers.Reshape((), name="not_digit")(
+            _fixed_dense(model.outputs[0], picks[:, len(LABELS) :], "not_digit_column")
+        ),
         "embedding": embedding,
-        "prototype_similarity": similarities,
+        "prototype_similarity": _fixed_dense(embedding, prototypes.T, "prototype_similarity"),
         "whole_digit": whole,
     }
     return keras.Model(model.inputs[0], outputs, name=model.name)
 
 
 def build_model(arch: str = "default") -> keras.Model:
-    """An uncompiled model mapping (N, 28, 28, 1) floats in [0, 1] to 10 class probabilities."""
+    """An uncompiled model mapping (N, 28, 28, 1) floats in [0, 1] to the probabilities of config.CLASSES."""
     return get_architecture(arch).build()

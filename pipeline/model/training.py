@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..config import LABELS, PIXEL_SCALE
+from ..config import CLASSES, PIXEL_SCALE
 from ..data.augment import random_warp
 from ..settings import TrainSettings, batch_size_for
 from .networks import build_model, get_architecture
@@ -39,7 +39,10 @@ def to_model_input(images: np.ndarray) -> np.ndarray:
 
 
 def one_hot(labels: np.ndarray) -> np.ndarray:
-    return keras.utils.to_categorical(labels, num_classes=len(LABELS))
+    """Integer labels -> one-hot targets over config.CLASSES; targets already (N, classes) are kept as they are."""
+    if labels.ndim == 2:
+        return labels.astype(np.float32)
+    return keras.utils.to_categorical(labels, num_classes=len(CLASSES))
 
 
 def seed_everything(seed: int) -> None:
@@ -100,7 +103,8 @@ def train(
     settings: TrainSettings,
     checkpoint_path: Path,
 ) -> TrainResult:
-    """Train on uint8 images and integer labels; returns the best-on-validation model."""
+    """Train on uint8 images and integer labels (indices of config.CLASSES) or soft targets (N, classes); returns the
+    best-on-validation model."""
     seed_everything(settings.seed)
     x_train_in, x_val_in = to_model_input(x_train), to_model_input(x_val)
     architecture = get_architecture(settings.arch)

@@ -1,7 +1,8 @@
 """Personal examples: a person's own digits, taught once, shift the answers for drawings like them.
 
-The twin of web/src/read/personal.js. An example is a 28x28 digit image (0..255), its digit, the
-embedding the model gave it (model.embedding_features) and the fingerprint of that model.
+The twin of web/src/read/personal.js. An example is a 28x28 image (0..255), what it is (a digit, or "not a
+digit": a person's letter the model read as a digit), the embedding the model gave it (model.embedding_features)
+and the fingerprint of that model.
 
 An example speaks for a drawing only as far as it is nearer to it than the digits the network
 learnt from. The exported model carries prototypes of those, `PROTOTYPES_PER_CLASS` typical
@@ -18,7 +19,9 @@ prototype: at weight 1 its share is at least a half), a drawing like it in a sty
 follows it, and an MNIST-like digit, even one resembling an example, stays with its prototype and
 the network's answer. The settings are in config.PERSONAL and reach the page through config.json.
 
-Examples travel as a JSON file (`EXAMPLES_FORMAT`), exported from and imported into the page.
+Examples travel as a JSON file (`EXAMPLES_FORMAT`), exported from and imported into the page. Version 2 names
+each example's class ("label": "7" or "not a digit"); version 1 files, whose examples had a "digit" from 0 to 9,
+still import.
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ from typing import Any
 import numpy as np
 from scipy.cluster.vq import kmeans2
 
-from ..config import IMAGE_SIZE, LABELS, PERSONAL
+from ..config import CLASSES, IMAGE_SIZE, LABELS, PERSONAL
 from ..errors import InputError
 
 EXAMPLES_FORMAT = "digit-recognition-examples"
+READABLE_VERSIONS = (1, PERSONAL["version"])
 # Ten kinds of each digit: with one (the class mean), MNIST 7s were nearer to a taught slanted 1 with a flag
 # than to their mean, and teaching it cost 0.3 to 0.5 points of MNIST test accuracy; with ten, 0.07 to 0.10.
 PROTOTYPES_PER_CLASS = 10
@@ -43,7 +47,7 @@ PROTOTYPES_PER_CLASS = 10
 
 @dataclass(frozen=True)
 class Example:
-    digit: int
+    label: int  # index into config.CLASSES: 0-9, or 10 for "not a digit"
     pixels: np.ndarray  # uint8 (IMAGE_SIZE, IMAGE_SIZE), the model input x 255
     embedding: np.ndarray  # float32 (embedding size,)
     fingerprint: str  # of the model that gave the embedding
@@ -59,10 +63,17 @@ def model_input(pixels: np.ndarray) -> np.ndarray:
     return pixels.astype(np.float32) / np.float32(255)
 
 
+def class_probabilities(outputs: dict[str, np.ndarray]) -> np.ndarray:
+    """(N, 11) probabilities of config.CLASSES from the network's outputs by name: the ten digits', then "not a
+    digit"'s, which add up to one."""
+    not_digit = np.asarray(outputs["not_digit"]).reshape(-1, 1)
+    return np.concatenate([outputs["probabilities"], not_digit], axis=1).astype(np.float64)
+
+
 def personalize(outputs: dict[str, np.ndarray], examples: list[Example], settings: dict = PERSONAL) -> np.ndarray:
-    """The network's outputs for N images (config.OUTPUTS by name) -> (N, classes) probabilities with the
-    examples taken in."""
-    probabilities = np.asarray(outputs["probabilities"], dtype=np.float64)
+    """The network's outputs for N images (config.OUTPUTS by name) -> (N, 11) probabilities of config.CLASSES
+    with the examples taken in."""
+    probabilities = class_probabilities(outputs)
     if not examples:
         return probabilities
     stored = _unit(np.stack([e.embedding for e in examples]).astype(np.float64))
@@ -73,7 +84,7 @@ def personalize(outputs: dict[str, np.ndarray], examples: list[Example], setting
     prototypes = np.exp((nearest_prototype - nearest) / settings["bandwidth"])
     examples_kernel = settings["weight"] * np.exp((to_examples - nearest) / settings["bandwidth"])
     share = examples_kernel / (prototypes + examples_kernel.sum(axis=1, keepdims=True))  # (N, M)
-    by_class = share @ np.eye(len(LABELS))[[e.digit for e in examples]]
+    by_class = share @ np.eye(len(CLASSES))[[e.label for e in examples]]
     return (1.0 - share.sum(axis=1, keepdims=True)) * probabilities + by_class
 
 
@@ -83,6 +94,20 @@ def nearest_prototype_cosine(outputs: dict[str, np.ndarray]) -> np.ndarray:
     lengths = np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
     # The model gives dot products with unit prototypes: over the embedding's length, cosines.
     return (np.asarray(outputs["prototype_similarity"], dtype=np.float64) / lengths).max(axis=1)
+
+
+def typicality(outputs: dict[str, np.ndarray], examples: list[Example]) -> np.ndarray:
+    """(N,) how like a digit each image is: the cosine similarity of its embedding to the nearest prototype, or to the
+    nearest of the person's examples of a digit where that is nearer. Segmentation doubts candidates unlike any
+    (config.SEGMENT's typical_floor): a 7 of the person's own style, taught once, is a digit like the others."""
+    cosine = nearest_prototype_cosine(outputs)
+    digits = [e.embedding for e in examples if e.label < len(LABELS)]
+    if not digits:
+        return cosine
+    to_examples = (
+        _unit(np.asarray(outputs["embedding"], dtype=np.float64)) @ _unit(np.stack(digits).astype(np.float64)).T
+    )
+    return np.maximum(cosine, to_examples.max(axis=1))
 
 
 def class_prototypes(embeddings: np.ndarray, labels: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -109,7 +134,7 @@ def examples_document(examples: list[Example]) -> dict[str, Any]:
         "version": PERSONAL["version"],
         "examples": [
             {
-                "digit": e.digit,
+                "label": CLASSES[e.label],
                 "pixels": [int(v) for v in e.pixels.ravel()],
                 "embedding": [float(v) for v in e.embedding],
                 "fingerprint": e.fingerprint,
@@ -135,7 +160,7 @@ def load_examples(path: Path, embedding_size: int, fingerprint: str | None) -> l
         raise InputError(path, problem)
     return [
         Example(
-            digit=item["digit"],
+            label=_label_of(item, document["version"]),
             pixels=np.array(item["pixels"], dtype=np.uint8).reshape(IMAGE_SIZE, IMAGE_SIZE),
             embedding=np.array(item["embedding"], dtype=np.float32),
             fingerprint=item["fingerprint"],
@@ -148,15 +173,18 @@ def check_document(document: Any, embedding_size: int, fingerprint: str | None) 
     """What is wrong with an examples file's content, or None. The same checks, in order, as personal.js."""
     if not isinstance(document, dict) or document.get("format") != EXAMPLES_FORMAT:
         return "not a digit-recognition examples file"
-    if document.get("version") != PERSONAL["version"]:
-        return f"examples format version {document.get('version')!r} is not supported (expected {PERSONAL['version']})"
+    version = document.get("version")
+    # 2.0 is 2: the page's JSON.parse cannot tell them apart either.
+    if isinstance(version, bool) or not isinstance(version, int | float) or version not in READABLE_VERSIONS:
+        readable = " or ".join(str(v) for v in READABLE_VERSIONS)
+        return f"examples format version {version!r} is not supported (expected {readable})"
     items = document.get("examples")
     if not isinstance(items, list):
         return "no list of examples"
     if len(items) > PERSONAL["max_examples"]:
         return f"{len(items)} examples, over the limit of {PERSONAL['max_examples']}"
     for number, item in enumerate(items, start=1):
-        problem = _check_example(item, embedding_size, fingerprint)
+        problem = _check_example(item, version, embedding_size, fingerprint)
         if problem:
             return f"example {number}: {problem}"
     return None
@@ -166,12 +194,19 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_example(item: Any, embedding_size: int, fingerprint: str | None) -> str | None:
+def _label_of(item: dict, version: int) -> int:
+    return item["digit"] if version == 1 else CLASSES.index(item["label"])
+
+
+def _check_example(item: Any, version: int, embedding_size: int, fingerprint: str | None) -> str | None:
     if not isinstance(item, dict):
         return "not an object"
-    digit = item.get("digit")
-    if not _is_int(digit) or not 0 <= digit < len(LABELS):
-        return f"digit {digit!r} is not one of 0-9"
+    if version == 1:
+        digit = item.get("digit")
+        if not _is_int(digit) or not 0 <= digit < len(LABELS):
+            return f"digit {digit!r} is not one of 0-9"
+    elif item.get("label") not in CLASSES:
+        return f"label {item.get('label')!r} is not one of 0-9 or {CLASSES[-1]!r}"
     pixels = item.get("pixels")
     if (
         not isinstance(pixels, list)
@@ -204,6 +239,6 @@ def reembed(
     updated = list(examples)
     for i, embedding in zip(stale, fresh, strict=True):
         updated[i] = Example(
-            examples[i].digit, examples[i].pixels, np.asarray(embedding, np.float32), fingerprint or ""
+            examples[i].label, examples[i].pixels, np.asarray(embedding, np.float32), fingerprint or ""
         )
     return updated

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from ..config import IMAGE_SIZE, LABELS, OUTPUTS
+from ..config import CLASSES, IMAGE_SIZE, LABELS, OUTPUTS
 from ..errors import InputError
 from .images import load_rgba
-from .personal import Example, personalize, reembed
+from .personal import Example, personalize, reembed, typicality
 from .preprocess import ink_map
 from .segment import DigitRead, Reading, Scores, model_scores, read_number
 
@@ -46,11 +46,20 @@ class Prediction:
             "digit": single.digit if single else None,
             "confidence": single.confidence if single else None,
             "probabilities": _floats(single.probabilities) if single else None,
+            "not_digit": single.not_digit if single else None,
             "number": self.reading.number,
             "digits": [
-                {"digit": d.digit, "confidence": d.confidence, "box": d.box, "probabilities": _floats(d.probabilities)}
+                {
+                    "digit": d.digit,
+                    "confidence": d.confidence,
+                    "not_digit": d.not_digit,
+                    "box": d.box,
+                    "probabilities": _floats(d.probabilities),
+                }
                 for d in self.reading.digits
             ],
+            # Marks read as not digits and left out of the number.
+            "marks": [{"not_digit": m.not_digit, "box": m.box} for m in self.reading.marks],
         }
         if self.reason:
             fields["reason"] = self.reason
@@ -63,9 +72,11 @@ class Prediction:
         single = self.single
         if single:
             bars = " ".join(f"{label}:{p:.3f}" for label, p in zip(LABELS, single.probabilities, strict=True))
+            bars += f" not a digit:{single.not_digit:.3f}"
             return f"{self.file}: {single.digit} (confidence {single.confidence:.3f})  [{bars}]"
         if not self.reading.digits:
-            return f"{self.file}: no digit ({self.reason})"
+            answer = "not a digit" if self.reading.marks else "no digit"
+            return f"{self.file}: {answer} ({self.reason})"
         each = ", ".join(f"{d.digit} {d.confidence:.3f}" for d in self.reading.digits)
         return f"{self.file}: {self.reading.number} (confidence of each digit: {each})"
 
@@ -77,8 +88,8 @@ def _floats(values: np.ndarray) -> list[float]:
 def tflite_runner(tflite_file: Path, batch_shape: tuple[int, ...]):
     """A function running batches of `batch_shape` through one LiteRT interpreter, set up once.
 
-    It returns the model's outputs by name (config.OUTPUTS): {"probabilities": (N, 10), "embedding": (N, D),
-    "prototype_similarity": (N, P), "whole_digit": (N, 1)}.
+    It returns the model's outputs by name (config.OUTPUTS): {"probabilities": (N, 10), "not_digit": (N,),
+    "embedding": (N, D), "prototype_similarity": (N, P), "whole_digit": (N, 1)}.
     """
     interpreter = Interpreter(model_path=str(tflite_file))
     signature = interpreter.get_signature_runner()
@@ -134,19 +145,19 @@ class Predictor:
         return {name: np.concatenate([run[name] for run in runs]) for name in OUTPUTS}
 
     def probabilities(self, pixels: np.ndarray) -> np.ndarray:
-        """pixels: float32 (28, 28) model input -> 10 probabilities."""
+        """pixels: float32 (28, 28) model input -> the probabilities of config.CLASSES."""
         return self.classify(pixels[np.newaxis])[0]
 
     def classify(self, inputs: np.ndarray) -> np.ndarray:
-        """(N, 28, 28) model inputs -> (N, 10) probabilities, with the personal examples' votes."""
+        """(N, 28, 28) model inputs -> (N, 11) probabilities of config.CLASSES, with the personal examples' votes."""
         if not len(inputs):
-            return np.zeros((0, len(LABELS)))
+            return np.zeros((0, len(CLASSES)))
         return personalize(self.outputs(inputs), self.examples)
 
     def scores(self, inputs: np.ndarray) -> Scores:
         """(N, 28, 28) candidate digits -> what segmentation weighs them by, with the personal examples' votes."""
         outputs = self.outputs(inputs)
-        return model_scores(outputs, personalize(outputs, self.examples))
+        return model_scores(outputs, personalize(outputs, self.examples), typicality(outputs, self.examples))
 
     def read(self, rgba: np.ndarray) -> Reading:
         return read_number(ink_map(rgba), self.scores)

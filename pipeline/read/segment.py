@@ -10,8 +10,11 @@ bending around strokes; neighbouring pieces may be one broken digit. Every way
 of reading the row is scored by the joint probability of its digits, weighed by
 how much each looks like one whole digit rather than a piece of one or two run
 together (the model's whole_digit output and the distance of its embedding from
-the training digits' prototypes), and the best one wins. Each digit then goes
-through the single-digit preprocessing unchanged.
+the training digits' prototypes), and the best one wins. A candidate may also
+be read as a mark that is not a digit, by the model's own probability of that
+(its eleventh class): the letters of "Nr 42" are left out of the number, each
+with its box, and a word reads no number at all. Each digit then goes through
+the single-digit preprocessing unchanged.
 
 `web/src/read/segment.js` mirrors this file step by step, with the same parameters
 (`config.SEGMENT`, written to `dist/config.json`), so the page and
@@ -27,8 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
-from ..config import IMAGE_SIZE, SEGMENT
-from .personal import nearest_prototype_cosine
+from ..config import IMAGE_SIZE, LABELS, SEGMENT
 from .preprocess import InkMap, blank_reason, digit_input, round_half_up, scale_to_peak
 
 _LEFT_OUT = -1  # a piece the best reading leaves out
@@ -39,15 +41,16 @@ IMAGE_SHAPE = (IMAGE_SIZE, IMAGE_SIZE)
 class Scores:
     """What the model says of a batch of candidate digits."""
 
-    probabilities: np.ndarray  # (N, 10), with any personal examples' votes
+    probabilities: np.ndarray  # (N, 11) of config.CLASSES, with any personal examples' votes
     whole: np.ndarray  # (N,) log-odds that each is one whole digit (the whole_digit output)
-    typicality: np.ndarray  # (N,) cosine similarity of each one's embedding to the nearest prototype
+    typicality: np.ndarray  # (N,) cosine similarity of each one's embedding to the nearest typical digit
 
 
-def model_scores(outputs: dict[str, np.ndarray], probabilities: np.ndarray) -> Scores:
-    """Scores from the network's outputs by name (config.OUTPUTS) and the probabilities to answer with."""
+def model_scores(outputs: dict[str, np.ndarray], probabilities: np.ndarray, typicality: np.ndarray) -> Scores:
+    """Scores from the network's outputs by name (config.OUTPUTS), the probabilities to answer with and the
+    typicality to weigh by (both with any personal examples: personal.personalize, personal.typicality)."""
     whole = outputs["whole_digit"].reshape(-1).astype(np.float64)
-    return Scores(probabilities, whole, nearest_prototype_cosine(outputs))
+    return Scores(probabilities, whole, np.asarray(typicality, dtype=np.float64))
 
 
 # A batch of 28x28 inputs -> the model's scores of them.
@@ -191,9 +194,20 @@ def cut_path(pixels: np.ndarray, x: int, reach: int) -> np.ndarray:
 
 @dataclass
 class DigitRead:
+    """A candidate read as a digit, or (in Reading.marks) as a mark that is not one."""
+
     box: list[int]  # [x, y, width, height] in the source image's pixels
     pixels: np.ndarray  # the model's 28x28 input
-    probabilities: np.ndarray
+    classes: np.ndarray  # probabilities of config.CLASSES: the ten digits, then "not a digit"
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """The ten digits' probabilities; with not_digit they add up to one."""
+        return self.classes[: len(LABELS)]
+
+    @property
+    def not_digit(self) -> float:
+        return float(self.classes[len(LABELS)])
 
     @property
     def digit(self) -> int:
@@ -208,6 +222,7 @@ class DigitRead:
 class Reading:
     digits: list[DigitRead] = field(default_factory=list)
     reason: str | None = None  # why nothing, or something, was left out
+    marks: list[DigitRead] = field(default_factory=list)  # marks read as not digits, left to right
 
     @property
     def number(self) -> str:
@@ -306,12 +321,34 @@ def to_source(box: Box, ink: InkMap) -> list[int]:
     return [left, top, right - left, bottom - top]
 
 
+def _whole_score(scores: Scores, k: int) -> float:
+    """What candidate k scores for being one whole thing, a digit or a mark, in log-probability: see
+    config.SEGMENT."""
+    score = SEGMENT["digit_bonus"] + SEGMENT["whole_weight"] * float(scores.whole[k])
+    return score - SEGMENT["typical_weight"] * max(0.0, SEGMENT["typical_floor"] - float(scores.typicality[k]))
+
+
 def _digit_score(scores: Scores, k: int, box: Box) -> float:
     """How good a digit candidate k is, in log-probability: see config.SEGMENT."""
-    score = math.log(max(float(scores.probabilities[k].max()), 1e-30)) + SEGMENT["digit_bonus"]
-    score += SEGMENT["whole_weight"] * float(scores.whole[k])
-    score -= SEGMENT["typical_weight"] * max(0.0, SEGMENT["typical_floor"] - float(scores.typicality[k]))
+    score = math.log(max(float(scores.probabilities[k][: len(LABELS)].max()), 1e-30)) + _whole_score(scores, k)
     return score - SEGMENT["wide_penalty"] * max(0.0, box.width / box.height - SEGMENT["wide_aspect"])
+
+
+def _mark_score(scores: Scores, k: int) -> float:
+    """How good candidate k is as a mark that is not a digit, in log-probability: see config.SEGMENT. As a digit's
+    score, but for the class's probability and the bonus, and with no doubt for being wide (a word is)."""
+    probability = max(float(scores.probabilities[k][len(LABELS)]), 1e-30)
+    return math.log(probability) + _whole_score(scores, k) + SEGMENT["not_digit_bonus"]
+
+
+def reads_as_digit(scores: Scores, k: int, box: Box) -> bool:
+    """Whether candidate k reads better as a digit than as a mark that is not one, as read_number weighs the two
+    (ties: a digit). The page's pad reads each group of strokes so, as one candidate (segment.js's readsAsDigit)."""
+    return _digit_score(scores, k, box) >= _mark_score(scores, k)
+
+
+def _marks_note(count: int) -> str:
+    return "1 mark that is not a digit" if count == 1 else f"{count} marks that are not digits"
 
 
 def _keep_largest(items: list, sizes: list[int], count: int) -> list:
@@ -398,49 +435,83 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
         return Reading(reason=blank_reason(ink))
     found = find_candidates(ink)
     pieces, notes = found.pieces, found.notes
-    scores = classify(found.inputs) if len(found.inputs) else Scores(np.zeros((0, 10)), np.zeros(0), np.zeros(0))
+    if len(found.inputs):
+        scores = classify(found.inputs)
+    else:
+        scores = Scores(np.zeros((0, len(LABELS) + 1)), np.zeros(0), np.zeros(0))
 
-    # Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
-    # A piece may also be left out, at a cost: the bar of a 5 too far from it, a stray mark.
+    # Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass). A run of pieces
+    # is a digit or a mark that is not a digit; a piece may also be left out, at a cost: the bar of a 5 too far
+    # from it, a stray mark.
+    # Only a whole group of marks (connected ink, or strokes over each other) may be a mark that is not a digit:
+    # a piece cut from a digit, or two digits apart, must not be set aside as one for free. "Nr" is two marks.
+    whole_group = [
+        (a == 0 or pieces[a - 1].group != pieces[a].group)
+        and (b == len(pieces) or pieces[b].group != pieces[b - 1].group)
+        and pieces[a].group == pieces[b - 1].group
+        for a, b in found.spans
+    ]
+    # A group the model, seeing it whole, takes surely for a mark that is not a digit is cut at a cost of those
+    # log-odds too: a zigzag is not a row of 1s. Touching digits, whole, are digits to it (model/not_digit.py).
+    mark_odds: dict[int, float] = {}
+    for k, (a, _) in enumerate(found.spans):
+        if whole_group[k]:
+            mark = min(max(float(scores.probabilities[k][len(LABELS)]), 1e-9), 1 - 1e-9)
+            mark_odds[pieces[a].group] = max(0.0, math.log(mark / (1 - mark)))
     best = [0.0] + [-math.inf] * len(pieces)
-    back: list[int] = [_LEFT_OUT] * (len(pieces) + 1)
+    back: list[tuple[int, bool]] = [(_LEFT_OUT, False)] * (len(pieces) + 1)  # (candidate, read as a digit)
     k = 0
     for start in range(len(pieces)):
         if best[start] - SEGMENT["skip_penalty"] > best[start + 1]:
-            best[start + 1], back[start + 1] = best[start] - SEGMENT["skip_penalty"], _LEFT_OUT
+            best[start + 1], back[start + 1] = best[start] - SEGMENT["skip_penalty"], (_LEFT_OUT, False)
         while k < len(found.spans) and found.spans[k][0] == start:
             end = found.spans[k][1]
-            score = best[start] + _digit_score(scores, k, found.boxes[k])
+            cut = 0.0
             if end < len(pieces) and pieces[end].group == pieces[end - 1].group:
-                score -= SEGMENT["cut_penalty"] + SEGMENT["cut_ink_penalty"] * pieces[end].cut_ink
-            if score > best[end]:
-                best[end], back[end] = score, k
+                cut = SEGMENT["cut_penalty"] + SEGMENT["cut_ink_penalty"] * pieces[end].cut_ink
+                cut += SEGMENT["mark_cut_weight"] * mark_odds.get(pieces[end].group, 0.0)
+            readings = [(True, _digit_score(scores, k, found.boxes[k]))]
+            if whole_group[k]:
+                readings.append((False, _mark_score(scores, k)))
+            for is_digit, score in readings:
+                if best[start] + score - cut > best[end]:
+                    best[end], back[end] = best[start] + score - cut, (k, is_digit)
             k += 1
-    chosen, left_out = [], 0
+    chosen: list[tuple[int, bool]] = []
+    left_out = 0
     end = len(pieces)
     while end > 0:
-        if back[end] == _LEFT_OUT:
+        if back[end][0] == _LEFT_OUT:
             left_out, end = left_out + 1, end - 1
         else:
             chosen.append(back[end])
-            end = found.spans[back[end]][0]
+            end = found.spans[back[end][0]][0]
     chosen.reverse()
     if not chosen and found.spans:
-        # Every mark left out: read the likeliest digit rather than nothing, as the whole image would be read.
-        best_k = max(range(len(found.spans)), key=lambda k: _digit_score(scores, k, found.boxes[k]))
-        chosen, left_out = [best_k], len(pieces) - (found.spans[best_k][1] - found.spans[best_k][0])
+        # Every mark left out: read the likeliest candidate rather than nothing, as the whole image would be read.
+        best_k, is_digit = max(
+            ((k, d) for k in range(len(found.spans)) for d in (True, False) if d or whole_group[k]),
+            key=lambda c: _digit_score(scores, c[0], found.boxes[c[0]]) if c[1] else _mark_score(scores, c[0]),
+        )
+        chosen, left_out = [(best_k, is_digit)], len(pieces) - (found.spans[best_k][1] - found.spans[best_k][0])
     if left_out:
         notes.append(f"{left_out} small mark(s) left out")
 
-    digits = [DigitRead(to_source(found.boxes[k], ink), found.inputs[k], scores.probabilities[k]) for k in chosen]
+    def read(k: int) -> DigitRead:
+        return DigitRead(to_source(found.boxes[k], ink), found.inputs[k], scores.probabilities[k])
+
+    digits = [read(k) for k, is_digit in chosen if is_digit]
+    marks = [read(k) for k, is_digit in chosen if not is_digit]
     if len(digits) > SEGMENT["max_digits"]:
-        sizes = [found.sizes[k] for k in chosen]
+        sizes = [found.sizes[k] for k, is_digit in chosen if is_digit]
         most = SEGMENT["max_digits"]
         notes.append(f"{len(digits) - most} more mark(s) dropped: at most {most} digits are read")
         digits = _keep_largest(digits, sizes, most)
-    if not digits:
+    if marks:
+        notes.insert(0, _marks_note(len(marks)) + (" left out" if digits else ""))
+    elif not digits:
         notes.insert(0, "no digit found")
-    return Reading(digits, "; ".join(notes) or None)
+    return Reading(digits, "; ".join(notes) or None, marks)
 
 
 def _close_enough(run: list[Piece], row: _Row) -> bool:

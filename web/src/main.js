@@ -1,15 +1,15 @@
 // Wires the page together: config, model and reader (read/), personal examples, pad, uploads, answer panel and
 // model card (page/), the service worker, and the window.digits API used by tests and scripts.
 import { BACKEND_ORDER } from './backends/order.js';
-import { createAnswerPanel } from './page/answer.js';
+import { createAnswerPanel, describeLabel } from './page/answer.js';
 import { openExampleStore } from './page/example-store.js';
 import { createExamplesPanel } from './page/examples-panel.js';
 import { renderBench, renderModelCard } from './page/model-card.js';
 import { createPad } from './page/pad.js';
 import { watchUploads } from './page/uploads.js';
 import { fileToImageData, UploadError } from './read/images.js';
-import { examplesDocument, quantizePixels } from './read/personal.js';
-import { createReader, describeReading, loadModel, rowOf } from './read/predict.js';
+import { classNames, examplesDocument, quantizePixels } from './read/personal.js';
+import { createReader, loadModel, rowOf } from './read/predict.js';
 import { preprocess } from './read/preprocess.js';
 import { cutPath, groupMarks } from './read/segment.js';
 
@@ -47,21 +47,26 @@ function failModel(error) {
 // Every answer below is read/predict.js's reader: the network's, combined with the person's examples.
 function createApi(config, model, pad, store) {
   const reader = createReader(model, config, () => store.prepared());
-  async function teachPixels(pixels, digit) {
-    if (!Number.isInteger(digit) || digit < 0 || digit >= config.labels.length) throw new Error(`${digit} is not a digit`);
-    await store.add([{ digit, pixels: quantizePixels(pixels) }]);
+  const classes = classNames(config);
+  // `label` is an index into the classes: a digit, or its count for "not a digit".
+  async function teachPixels(pixels, label) {
+    if (!Number.isInteger(label) || label < 0 || label >= classes.length) {
+      throw new Error(`${label} is not a digit (0-${classes.length - 2}) or ${classes.length - 1} (${classes.at(-1)})`);
+    }
+    await store.add([{ label, pixels: quantizePixels(pixels) }]);
     return store.list().length;
   }
   const padReadings = new Map(); // digit key (pad.digitImages) -> {pixels, outputs} of the network
   return {
     preprocess: (imageData) => preprocess(imageData, config).pixels,
+    /** A 28x28 model input -> the probabilities of the classes: the ten digits', then "not a digit"'s. */
     predict: async (pixels) => (await reader.classify([pixels]))[0],
     predictImage: reader.predictImage,
     readImage: reader.readImage,
     /**
-     * The digits drawn on the pad, grouped by stroke: readImage's answer, boxes in pad pixels. A digit whose
-     * strokes did not change since the last reading is not read again, so lifting the pen after the sixth
-     * digit costs about what a lone digit does.
+     * The digits drawn on the pad, grouped by stroke, and the groups that are not digits: readImage's answer,
+     * boxes in pad pixels. A digit whose strokes did not change since the last reading is not read again, so
+     * lifting the pen after the sixth digit costs about what a lone digit does.
      */
     async readPad() {
       const { digits, notes } = pad.digitImages(config);
@@ -72,17 +77,16 @@ function createApi(config, model, pad, store) {
       const keys = new Set(digits.map(({ key }) => key));
       for (const key of padReadings.keys()) if (!keys.has(key)) padReadings.delete(key);
       // The examples may have changed since a digit was read: combine afresh, which costs microseconds.
-      const read = digits.map(({ box, key }) => {
-        const { pixels: input, outputs } = padReadings.get(key);
-        return { box, pixels: input, probabilities: reader.personal(outputs) };
-      });
-      return describeReading(read, notes.join('; ') || null);
+      return reader.readGroups(digits.map(({ box, key }) => ({ box, ...padReadings.get(key) })), notes);
     },
-    /** Stores imageData (read as one digit) as an example of `digit`; resolves to the number of examples. */
-    async teach(imageData, digit) {
+    /**
+     * Stores imageData (read as one digit) as an example of `label` (0-9, or 10 for "not a digit"); resolves to
+     * the number of examples.
+     */
+    async teach(imageData, label) {
       const { pixels, reason } = preprocess(imageData, config);
       if (!pixels) throw new Error(`nothing to learn from: ${reason}`);
-      return teachPixels(pixels, digit);
+      return teachPixels(pixels, label);
     },
     /** The same for a digit's 28x28 model input, as the answer panel shows it. */
     teachPixels,
@@ -91,7 +95,7 @@ function createApi(config, model, pad, store) {
     /** How many examples are stored. */
     examples: () => store.list().length,
     /** The examples file the panel's Export button saves. */
-    exportExamples: () => examplesDocument(store.list(), config.personal),
+    exportExamples: () => examplesDocument(store.list(), config),
     /** The images the pad's digits are read from, one per digit (for tests and scripts). */
     padDigitImages: () => pad.digitImages(config).digits.map(({ box, image }) => ({ box, imageData: image() })),
     /** segment.js's grouping of marks ({left, top, right, bottom} boxes) into digits. */
@@ -138,21 +142,22 @@ async function start() {
   performance.mark('model-load-start');
   const modelLoaded = loadModel(requestedModel(), {
     backend,
-    shape: configLoaded.then((config) => ({ imageSize: config.image_size, classes: config.labels.length, outputs: config.outputs })),
+    shape: configLoaded.then((config) => ({ imageSize: config.image_size, digits: config.labels.length, outputs: config.outputs })),
   });
   modelLoaded.catch(() => {}); // awaited below; a config failure must not also surface as "unhandled"
   const config = await configLoaded;
+  const classes = classNames(config);
   let examplesPanel; // and `api`: both made once the model is loaded, before any answer can be corrected
   const panel = createAnswerPanel(document.getElementById('answer'), {
-    labels: config.labels, threshold: config.confidence_threshold, imageSize: config.image_size,
-    onCorrect: async ({ pixels, digit }) => {
-      await api.teachPixels(pixels, digit);
-      examplesPanel.say(`Learnt: that was a ${config.labels[digit]}.`);
+    classes, threshold: config.confidence_threshold, imageSize: config.image_size,
+    onCorrect: async ({ pixels, label }) => {
+      await api.teachPixels(pixels, label);
+      examplesPanel.say(`Learnt: that was ${describeLabel(classes, label)}.`);
     },
   });
   panel.showEmpty();
   fetchJson('metrics.json')
-    .then((metrics) => renderModelCard(document.getElementById('model-card-body'), metrics, config.labels))
+    .then((metrics) => renderModelCard(document.getElementById('model-card-body'), metrics, classes))
     .then(() => fetchJson('bench.json').then((bench) => renderBench(document.getElementById('model-card-body'), bench), () => {}))
     .catch(() => (document.getElementById('model-card-body').textContent = 'No model card was published with this build.'));
 
@@ -177,9 +182,13 @@ async function start() {
       const reading = await job();
       if (!reading) return;
       const unsure = (d) => d.confidence < config.confidence_threshold;
-      if (!reading.digits.length) panel.showBlank();
-      else panel.showReading(reading);
-      pad.markBoxes(reading.digits.map((d) => ({ box: d.box, unsure: unsure(d) })), reading.placement);
+      if (reading.digits.length) panel.showReading(reading);
+      else if (reading.marks.length) panel.showNotDigit(reading);
+      else panel.showBlank();
+      pad.markBoxes([
+        ...reading.digits.map((d) => ({ box: d.box, kind: unsure(d) ? 'unsure' : 'digit' })),
+        ...reading.marks.map((m) => ({ box: m.box, kind: 'mark' })),
+      ], reading.placement);
     } catch (error) {
       panel.showError(`Prediction failed: ${error.message}`);
     }

@@ -39,6 +39,9 @@ function indexedDbBackend(db) {
   };
 }
 
+// Examples stored before "not a digit" had a `digit`: the same index into the classes as a `label`.
+const withLabel = ({ digit, ...example }) => ({ ...example, label: example.label ?? digit });
+
 async function openBackend() {
   try {
     const db = await openDB(DATABASE, 1, {
@@ -59,7 +62,8 @@ async function openBackend() {
  */
 export async function openExampleStore({ fingerprint, embed, maxExamples }) {
   const backend = await openBackend();
-  let examples = await backend.getAll();
+  const stored = async () => (await backend.getAll()).map(withLabel);
+  let examples = await stored();
   const current = await reembed(examples, fingerprint, embed);
   if (current !== examples) {
     await backend.write(current.filter((e, i) => e !== examples[i]));
@@ -68,7 +72,7 @@ export async function openExampleStore({ fingerprint, embed, maxExamples }) {
   let prepared = prepareExamples(examples);
   const listeners = new Set();
   const changed = async () => {
-    examples = await backend.getAll();
+    examples = await stored();
     prepared = prepareExamples(examples);
     for (const listener of listeners) listener(examples);
   };
@@ -76,18 +80,18 @@ export async function openExampleStore({ fingerprint, embed, maxExamples }) {
   return {
     /** False where the examples cannot outlive the page (no IndexedDB). */
     persistent: backend.persistent,
-    /** The examples, oldest first: {id, digit, pixels: Uint8Array, embedding, fingerprint}. */
+    /** The examples, oldest first: {id, label (0-9, or 10: not a digit), pixels: Uint8Array, embedding, fingerprint}. */
     list: () => examples,
     /** The examples ready for personal.personalize. */
     prepared: () => prepared,
-    /** Adds examples ({digit, pixels, embedding?, fingerprint?}) together: all or, on any failure, none. */
+    /** Adds examples ({label, pixels, embedding?, fingerprint?}) together: all or, on any failure, none. */
     async add(added) {
       if (examples.length + added.length > maxExamples) {
         throw new Error(`${examples.length + added.length} examples would be over the limit of ${maxExamples}`);
       }
       const embedded = await reembed(added, fingerprint, embed);
-      await backend.write(embedded.map(({ digit, pixels, embedding }) => ({
-        digit, pixels: Uint8Array.from(pixels), embedding: Array.from(embedding), fingerprint, created: Date.now(),
+      await backend.write(embedded.map(({ label, pixels, embedding }) => ({
+        label, pixels: Uint8Array.from(pixels), embedding: Array.from(embedding), fingerprint, created: Date.now(),
       })));
       await changed();
     },

@@ -1,12 +1,12 @@
-// "Your handwriting": the stored examples as thumbnails with their digits, each deletable; Forget all;
-// export to and import from a JSON file. An import is checked whole before anything is stored.
-import { ExamplesError, examplesDocument, modelInput, parseExamples } from '../read/personal.js';
-import { drawPixels } from './answer.js';
+// "Your handwriting": the stored examples as thumbnails with their classes (a digit or "not a digit"), each
+// deletable; Forget all; export to and import from a JSON file. An import is checked whole before anything is stored.
+import { classNames, ExamplesError, examplesDocument, modelInput, parseExamples } from '../read/personal.js';
+import { describeLabel, drawPixels } from './answer.js';
 
 const byTestId = (root, id) => root.querySelector(`[data-testid="${id}"]`);
 
 export function createExamplesPanel(root, store, config) {
-  const { labels } = config;
+  const classes = classNames(config);
   const list = byTestId(root, 'examples-list');
   const count = byTestId(root, 'examples-count');
   const status = byTestId(root, 'examples-status');
@@ -25,20 +25,20 @@ export function createExamplesPanel(root, store, config) {
       ? `${examples.length} example${examples.length === 1 ? '' : 's'} of your handwriting.`
       : 'No examples yet.';
     exportButton.disabled = forgetButton.disabled = !examples.length;
-    list.replaceChildren(...examples.map(({ id, digit, pixels }, i) => {
+    list.replaceChildren(...examples.map(({ id, label, pixels }, i) => {
       const item = document.createElement('li');
-      item.dataset.digit = labels[digit];
+      item.dataset.label = classes[label];
       const thumbnail = document.createElement('canvas');
       thumbnail.width = thumbnail.height = size;
       thumbnail.setAttribute('aria-hidden', 'true');
       drawPixels(thumbnail.getContext('2d'), modelInput(pixels), size);
       const name = document.createElement('span');
-      name.textContent = labels[digit];
+      name.textContent = classes[label];
       const remove = document.createElement('button');
       remove.type = 'button';
       remove.textContent = 'Delete';
-      remove.setAttribute('aria-label', `Delete example ${i + 1}, a ${labels[digit]}`);
-      remove.addEventListener('click', () => store.remove(id).then(() => say(`Deleted an example of ${labels[digit]}.`)));
+      remove.setAttribute('aria-label', `Delete example ${i + 1}, ${describeLabel(classes, label)}`);
+      remove.addEventListener('click', () => store.remove(id).then(() => say(`Deleted an example of ${classes[label]}.`)));
       item.append(thumbnail, name, remove);
       return item;
     }));
@@ -50,7 +50,7 @@ export function createExamplesPanel(root, store, config) {
   });
 
   exportButton.addEventListener('click', () => {
-    const document_ = examplesDocument(store.list(), config.personal);
+    const document_ = examplesDocument(store.list(), config);
     const url = URL.createObjectURL(new Blob([JSON.stringify(document_)], { type: 'application/json' }));
     const link = document.createElement('a');
     link.href = url;
@@ -66,7 +66,7 @@ export function createExamplesPanel(root, store, config) {
     try {
       const text = file.size > config.personal.max_file_bytes ? '' : await file.text();
       const examples = parseExamples(text, file.size, {
-        settings: config.personal, embeddingSize: config.model.embedding_size,
+        settings: config.personal, classes, embeddingSize: config.model.embedding_size,
         fingerprint: config.model.fingerprint, imageSize: size,
       });
       await store.add(examples);

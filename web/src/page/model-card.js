@@ -52,6 +52,11 @@ function facts(metrics) {
     const share = typeof answered === 'number' ? `; ${pct(answered, 1)} of test digits are above it` : '';
     add('“Not sure” below', `${pct(unsure.threshold, 1)} (chosen on validation)${share}`);
   }
+  const notDigit = metrics.not_digit?.answered_not_digit;
+  if (typeof notDigit?.val_not_digit === 'number' && typeof notDigit?.test === 'number') {
+    add('“Not a digit”', `answered for ${pct(notDigit.val_not_digit, 1)} of the validation marks that are not digits `
+      + `(letters, symbols, words, doodles) and ${pct(notDigit.test, 2)} of the test digits`);
+  }
   for (const [format, bytes] of Object.entries(metrics.export_sizes ?? {})) {
     if (typeof bytes === 'number') add(`Size (${format})`, formatBytes(bytes));
   }
@@ -65,10 +70,11 @@ function facts(metrics) {
 // The tables scroll sideways on narrow screens (app.css); tabindex lets keyboard users scroll them too.
 const SCROLLABLE = { tabindex: '0' };
 
+// `labels`: the classes, the digits and "not a digit" (a build from before it has ten rows, and no table).
 function confusionTable(matrix, labels) {
   if (!Array.isArray(matrix) || matrix.length !== labels.length) return null;
   const table = element('table', undefined, { class: 'confusion', ...SCROLLABLE });
-  table.append(element('caption', 'Confusion matrix on the test set (rows: true digit, columns: predicted)'));
+  table.append(element('caption', 'Confusion matrix on the test set (rows: true class, columns: predicted)'));
   const head = element('tr');
   head.append(element('th', 'true \\ predicted', { scope: 'col' }), ...labels.map((l) => element('th', l, { scope: 'col' })));
   const thead = element('thead');
@@ -133,13 +139,15 @@ export function renderBench(container, bench) {
   container.append(section);
 }
 
-export function renderModelCard(container, metrics, labels) {
+/** The card, for a model whose answers are `classes` (the digits, then "not a digit"). */
+export function renderModelCard(container, metrics, classes) {
   const parts = [
     facts(metrics),
-    confusionTable(metrics.confusion_matrix, labels),
+    confusionTable(metrics.confusion_matrix, classes),
     figure('plots/curves.png', 'Training and validation curves'),
     figure('plots/confusion.png', 'Confusion matrix plot'),
     figure('plots/reliability.png', 'Reliability diagram: accuracy against confidence on the test set'),
+    figure('plots/roc.png', 'ROC of "not a digit": held-out letters, symbols, words and doodles against test digits'),
   ];
   const downloads = element('ul', undefined, { class: 'downloads' });
   for (const [href, label, sizeKey] of DOWNLOADS) {

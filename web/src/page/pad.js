@@ -14,6 +14,13 @@ const PAPER = '#fff';
 // A digit is rendered alone on a square this much larger than its longer side: paper around it,
 // as around a lone digit drawn on a square pad.
 const DIGIT_MARGIN = 1.5;
+// How the boxes of what was read look on the (always white) pad: a mark left out of the number is grey and
+// thin, so it reads as set aside rather than as a doubt about a digit.
+const BOX_STYLES = {
+  digit: { color: '#0b57d0', dash: [], width: 3 },
+  unsure: { color: '#c5221f', dash: [8, 5], width: 3 },
+  mark: { color: '#767676', dash: [4, 4], width: 2 },
+};
 
 function paintStroke(ctx, points) {
   ctx.beginPath();
@@ -167,16 +174,22 @@ export function createPad(canvas, overlay, onChange) {
       redraw();
       return picture;
     },
-    /** Outlines boxes ([x, y, width, height] in pad pixels, or an image's pixels mapped by `placement`). */
+    /**
+     * Outlines boxes ([x, y, width, height] in pad pixels, or an image's pixels mapped by `placement`) of a
+     * `kind`: a digit, an unsure digit, or a mark left out as not a digit. The overlay's data-boxes lists the
+     * kinds drawn, in the order given (for tests and scripts: the canvas itself holds only pixels).
+     */
     markBoxes(boxes, placement = { scale: 1, x: 0, y: 0 }) {
       overlayCtx.clearRect(0, 0, overlay.width, overlay.height);
-      overlayCtx.lineWidth = 3;
-      for (const { box, unsure } of boxes) {
-        overlayCtx.strokeStyle = unsure ? '#c5221f' : '#0b57d0';
-        overlayCtx.setLineDash(unsure ? [8, 5] : []);
+      for (const { box, kind } of boxes) {
+        const { color, dash, width: lineWidth } = BOX_STYLES[kind];
+        overlayCtx.strokeStyle = color;
+        overlayCtx.setLineDash(dash);
+        overlayCtx.lineWidth = lineWidth;
         const [x, y, w, h] = box.map((v) => v * placement.scale);
         overlayCtx.strokeRect(x + placement.x, y + placement.y, w, h);
       }
+      overlay.dataset.boxes = boxes.map(({ kind }) => kind).join(' ');
     },
     clear() {
       strokes.length = 0;

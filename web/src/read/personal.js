@@ -2,9 +2,14 @@
 // The twin of pipeline/read/personal.py, which explains the rule: each example and the nearest of the
 // model's prototypes (typical training digits) get exp(cosine similarity / bandwidth), an example
 // `weight` times that; the examples' share of the total moves the answer from the network's to theirs:
-//   p'(c) = (1 - sum of shares) * p(c) + sum of the shares of examples of digit c
-// An example is {digit, pixels: Uint8Array(size*size), embedding: number[], fingerprint}.
+//   p'(c) = (1 - sum of shares) * p(c) + sum of the shares of examples of class c
+// The classes are config.json's labels (the digits) and then its not_digit, as config.CLASSES: a person's letter
+// the model read as a digit is taught as "not a digit", a 7 it took for a letter as a 7.
+// An example is {label: index into the classes, pixels: Uint8Array(size*size), embedding: number[], fingerprint}.
 export const EXAMPLES_FORMAT = 'digit-recognition-examples';
+
+/** config.CLASSES from config.json: the ten digits' names, then "not a digit". */
+export const classNames = (config) => [...config.labels, config.not_digit];
 
 /** Model input (floats in 0..1) -> the uint8 form examples are kept in and embedded from. */
 export function quantizePixels(pixels) {
@@ -29,11 +34,35 @@ export function nearestPrototypeCosine({ embedding, prototype_similarity: protot
 }
 
 /**
- * One image's network outputs ({probabilities, embedding, prototype_similarity}) -> its probabilities with the
- * examples taken in. `prepared` comes from prepareExamples (unit embeddings): one dot product per example.
+ * How like a digit one image is (personal.py's typicality): the cosine similarity of its embedding to the nearest
+ * prototype, or to the nearest of the person's examples of a digit (labels below `digits`) where that is nearer.
+ */
+export function typicality(outputs, prepared, digits) {
+  const query = unit(outputs.embedding);
+  let nearest = nearestPrototypeCosine(outputs);
+  for (const { label, direction } of prepared) {
+    if (label >= digits) continue;
+    let similarity = 0;
+    for (let i = 0; i < query.length; i++) similarity += query[i] * direction[i];
+    nearest = Math.max(nearest, similarity);
+  }
+  return nearest;
+}
+
+/**
+ * One image's probabilities of the classes from its network outputs by name: the ten digits', then "not a
+ * digit"'s, which add up to one.
+ */
+export const classProbabilities = (outputs) => [...outputs.probabilities, outputs.not_digit];
+
+/**
+ * One image's network outputs ({probabilities, not_digit, embedding, prototype_similarity}) -> its probabilities
+ * of the classes with the examples taken in. `prepared` comes from prepareExamples (unit embeddings): one dot
+ * product per example.
  */
 export function personalize(outputs, prepared, settings) {
-  const { probabilities, embedding } = outputs;
+  const { embedding } = outputs;
+  const probabilities = classProbabilities(outputs);
   if (!prepared.length) return probabilities;
   const query = unit(embedding);
   const toExamples = prepared.map(({ direction }) => {
@@ -48,31 +77,46 @@ export function personalize(outputs, prepared, settings) {
   const examplesKernel = toExamples.map((s) => settings.weight * kernel(s));
   const total = kernel(nearestPrototype) + examplesKernel.reduce((a, b) => a + b, 0);
   const byClass = new Array(probabilities.length).fill(0);
-  prepared.forEach(({ digit }, i) => { byClass[digit] += examplesKernel[i] / total; });
+  prepared.forEach(({ label }, i) => { byClass[label] += examplesKernel[i] / total; });
   const kept = 1 - byClass.reduce((a, b) => a + b, 0);
   return probabilities.map((p, c) => kept * p + byClass[c]);
 }
 
-export const prepareExamples = (examples) => examples.map(({ digit, embedding }) => ({ digit, direction: unit(embedding) }));
+export const prepareExamples = (examples) => examples.map(({ label, embedding }) => ({ label, direction: unit(embedding) }));
 
-/** The JSON file the page exports and `python -m pipeline predict --examples` reads. */
-export function examplesDocument(examples, settings) {
+/** The JSON file the page exports and `python -m pipeline predict --examples` reads (the newest version). */
+export function examplesDocument(examples, config) {
+  const classes = classNames(config);
   return {
     format: EXAMPLES_FORMAT,
-    version: settings.version,
-    examples: examples.map(({ digit, pixels, embedding, fingerprint }) => ({
-      digit, pixels: Array.from(pixels), embedding: Array.from(embedding), fingerprint,
+    version: config.personal.version,
+    examples: examples.map(({ label, pixels, embedding, fingerprint }) => ({
+      label: classes[label], pixels: Array.from(pixels), embedding: Array.from(embedding), fingerprint,
     })),
   };
 }
 
 export class ExamplesError extends Error {}
 
+// How Python's repr() writes a JSON value, so that the check messages read as personal.py's do.
+function pythonRepr(value) {
+  if (value === undefined || value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return String(value); // JSON.parse gives 2 for 2.0, which Python keeps a float
+  if (typeof value === 'string') {
+    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+    const escaped = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+    return quote + (quote === "'" ? escaped.replace(/'/g, "\\'") : escaped) + quote;
+  }
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ')}}`;
+}
+
 /**
  * An examples file's text (of `bytes` bytes) -> its examples, or an ExamplesError saying what is wrong.
- * The same checks, in the same order, as personal.py's load_examples.
+ * The same checks, in the same order, as personal.py's load_examples. `classes` are classNames(config).
  */
-export function parseExamples(text, bytes, { settings, embeddingSize, fingerprint, imageSize }) {
+export function parseExamples(text, bytes, { settings, classes, embeddingSize, fingerprint, imageSize }) {
   if (bytes > settings.max_file_bytes) {
     throw new ExamplesError(`examples file is ${bytes.toLocaleString('en')} bytes, over the ${settings.max_file_bytes.toLocaleString('en')}-byte limit`);
   }
@@ -82,35 +126,47 @@ export function parseExamples(text, bytes, { settings, embeddingSize, fingerprin
   } catch (error) {
     throw new ExamplesError(`not a JSON file (${error.message})`);
   }
-  const problem = checkDocument(document, { settings, embeddingSize, fingerprint, imageSize });
+  const problem = checkDocument(document, { settings, classes, embeddingSize, fingerprint, imageSize });
   if (problem) throw new ExamplesError(problem);
-  return document.examples.map(({ digit, pixels, embedding, fingerprint: madeBy }) => ({
-    digit, pixels: Uint8Array.from(pixels), embedding, fingerprint: madeBy,
+  return document.examples.map((item) => ({
+    label: labelOf(item, document.version, classes), pixels: Uint8Array.from(item.pixels), embedding: item.embedding,
+    fingerprint: item.fingerprint,
   }));
 }
 
-export function checkDocument(document, { settings, embeddingSize, fingerprint, imageSize }) {
-  if (!document || typeof document !== 'object' || document.format !== EXAMPLES_FORMAT) {
+// Version 1 files (before "not a digit") named each example's digit; later ones name its class.
+const readableVersions = (settings) => [1, settings.version];
+const labelOf = (item, version, classes) => (version === 1 ? item.digit : classes.indexOf(item.label));
+
+export function checkDocument(document, { settings, classes, embeddingSize, fingerprint, imageSize }) {
+  if (!document || typeof document !== 'object' || Array.isArray(document) || document.format !== EXAMPLES_FORMAT) {
     return 'not a digit-recognition examples file';
   }
-  if (document.version !== settings.version) {
-    return `examples format version ${JSON.stringify(document.version)} is not supported (expected ${settings.version})`;
+  const { version } = document;
+  const readable = readableVersions(settings);
+  if (!Number.isInteger(version) || !readable.includes(version)) {
+    return `examples format version ${pythonRepr(version)} is not supported (expected ${readable.join(' or ')})`;
   }
   if (!Array.isArray(document.examples)) return 'no list of examples';
   if (document.examples.length > settings.max_examples) {
     return `${document.examples.length} examples, over the limit of ${settings.max_examples}`;
   }
   for (const [i, item] of document.examples.entries()) {
-    const problem = checkExample(item, { embeddingSize, fingerprint, imageSize });
+    const problem = checkExample(item, version, { classes, embeddingSize, fingerprint, imageSize });
     if (problem) return `example ${i + 1}: ${problem}`;
   }
   return null;
 }
 
-function checkExample(item, { embeddingSize, fingerprint, imageSize }) {
+function checkExample(item, version, { classes, embeddingSize, fingerprint, imageSize }) {
   if (!item || typeof item !== 'object' || Array.isArray(item)) return 'not an object';
-  const { digit, pixels, embedding } = item;
-  if (!Number.isInteger(digit) || digit < 0 || digit > 9) return `digit ${JSON.stringify(digit)} is not one of 0-9`;
+  const { pixels, embedding } = item;
+  if (version === 1) {
+    const { digit } = item;
+    if (!Number.isInteger(digit) || digit < 0 || digit >= classes.length - 1) return `digit ${pythonRepr(digit)} is not one of 0-9`;
+  } else if (!classes.includes(item.label)) {
+    return `label ${pythonRepr(item.label)} is not one of 0-9 or ${pythonRepr(classes.at(-1))}`;
+  }
   if (!Array.isArray(pixels) || pixels.length !== imageSize * imageSize
     || !pixels.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
     return `pixels must be ${imageSize * imageSize} whole numbers from 0 to 255`;

@@ -3,9 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { BACKEND_ORDER } from '../backends/order.js';
-import { personalize } from './personal.js';
+import { personalize, typicality } from './personal.js';
 import { inkMap, preprocess } from './preprocess.js';
-import { modelScores, readNumber } from './segment.js';
+import { marksNote, modelScores, readNumber, readsAsDigit } from './segment.js';
 
 // Each backend is its own chunk, so the page downloads only the one it uses.
 const BACKEND_MODULES = {
@@ -30,9 +30,10 @@ async function useBackend(requested) {
 
 /**
  * Returns {backend, run([Float32Array(size*size), ...]) -> Promise<{name: [row per input]}>}: the network's
- * outputs for a batch by the names the export gave them (config.json's `outputs`: probabilities, embedding,
- * prototype_similarity, whole_digit). `shape` is a promise of {imageSize, classes, outputs}, so loading need not wait for
- * config.json.
+ * outputs for a batch by the names the export gave them (config.json's `outputs`: probabilities, not_digit,
+ * embedding, prototype_similarity, whole_digit). A row is an array of numbers, or one number for not_digit, whose
+ * shape is (N,). `shape` is a promise of {imageSize, digits, outputs} (`digits`: how many probabilities), so
+ * loading need not wait for config.json.
  */
 export async function loadModel(modelUrl, { shape, backend: requested }) {
   // Download the model while the backend initialises (the WASM binary compiles meanwhile).
@@ -41,7 +42,7 @@ export async function loadModel(modelUrl, { shape, backend: requested }) {
   const backend = await useBackend(requested);
   const loaded = await artifacts;
   const model = await loadGraphModel(tf.io.fromMemory(loaded));
-  const { imageSize, classes, outputs: names } = await shape;
+  const { imageSize, digits, outputs: names } = await shape;
   // The graph's output order is not fixed: ask for each output by its node name in the signature.
   const signature = loaded.signature?.outputs ?? {};
   const missing = names.filter((name) => !signature[name]);
@@ -61,10 +62,8 @@ export async function loadModel(modelUrl, { shape, backend: requested }) {
     const input = tf.tensor4d(batch, [inputs.length, imageSize, imageSize, 1], 'float32');
     const results = [model.execute(input, nodes)].flat(); // a single node gives a tensor, not a list
     try {
-      const byName = Object.fromEntries(await Promise.all(names.map(async (name, i) => [name, await rows(results[i])])));
-      const width = byName.probabilities[0].length;
-      if (width !== classes) throw new Error(`model gives ${width} probabilities, expected ${classes}`);
-      return byName;
+      checkShapes(Object.fromEntries(names.map((name, i) => [name, results[i].shape])), inputs.length, digits);
+      return Object.fromEntries(await Promise.all(names.map(async (name, i) => [name, await rows(results[i])])));
     } finally {
       tf.dispose([input, ...results]);
     }
@@ -75,19 +74,46 @@ export async function loadModel(modelUrl, { shape, backend: requested }) {
   return { backend, run };
 }
 
+// The shapes personal.js and segment.js rely on: probabilities (N, digits), and not_digit (N,), one value per
+// image (the other outputs are rows of any width).
+function checkShapes(shapes, count, digits) {
+  const expected = { probabilities: [count, digits], not_digit: [count] };
+  for (const [name, shape] of Object.entries(shapes)) {
+    const want = expected[name] ?? [count, shape[1]];
+    if (shape.length !== want.length || shape.some((size, i) => size !== want[i])) {
+      throw new Error(`model gives ${name} of shape [${shape}], expected [${want}]`);
+    }
+  }
+}
+
+// A (N, D) tensor's rows as arrays; a (N,) one's values.
 async function rows(tensor) {
   const flat = await tensor.data();
+  if (tensor.rank === 1) return Array.from(flat);
   const width = tensor.shape[1];
   return Array.from({ length: tensor.shape[0] }, (_, i) => Array.from(flat.subarray(i * width, (i + 1) * width)));
 }
 
-// {digit, confidence, box, probabilities, pixels} for each digit, and the number they make.
-export function describeReading(digits, reason) {
-  const described = digits.map(({ box, pixels, probabilities }) => {
-    const digit = probabilities.indexOf(Math.max(...probabilities));
-    return { digit, confidence: probabilities[digit], box, probabilities, pixels };
-  });
-  return { number: described.map((d) => d.digit).join(''), digits: described, reason };
+/**
+ * One image's probabilities of the classes (the digits', then "not a digit"'s) -> {digit, confidence,
+ * probabilities, notDigit}: the likeliest digit, its probability, the digits' probabilities and "not a digit"'s,
+ * as segment.py's DigitRead gives them.
+ */
+export function describeClasses(classes) {
+  const probabilities = classes.slice(0, -1);
+  const digit = probabilities.indexOf(Math.max(...probabilities));
+  return { digit, confidence: probabilities[digit], probabilities, notDigit: classes.at(-1) };
+}
+
+/**
+ * segment.js's reading ({box, pixels, classes} for each digit and mark) -> {number, digits: [{digit, confidence,
+ * notDigit, box, probabilities, pixels}], marks: [the same], reason}, as predict.py's as_dict gives them (its marks
+ * only {not_digit, box}).
+ */
+export function describeReading({ digits, marks, reason }) {
+  const describe = ({ box, pixels, classes }) => ({ ...describeClasses(classes), box, pixels });
+  const described = digits.map(describe);
+  return { number: described.map((d) => d.digit).join(''), digits: described, marks: marks.map(describe), reason };
 }
 
 // Row i of a batch's outputs: {name: values} for one image.
@@ -98,29 +124,48 @@ export const rowOf = (outputs, i) => Object.fromEntries(Object.entries(outputs).
  * as `examples()` returns them now (personal.js's prepared examples).
  */
 export function createReader(model, config, examples) {
-  // One image's outputs ({probabilities, embedding, prototype_similarity, whole_digit}) -> its probabilities.
+  // One image's outputs (config.json's `outputs` by name) -> its probabilities of the classes.
   const personal = (outputs) => personalize(outputs, examples(), config.personal);
-  // Candidate digits -> what segmentation weighs them by (segment.js's modelScores).
-  async function scores(inputs) {
-    const outputs = await model.run(inputs);
-    return modelScores(outputs, inputs.map((_, i) => personal(rowOf(outputs, i))));
-  }
+  // Candidate digits' outputs (model.run's) -> what segmentation weighs them by (segment.js's modelScores).
+  const scoresOf = (outputs) => {
+    const rows = outputs.embedding.map((_, i) => rowOf(outputs, i));
+    const digits = config.labels.length;
+    return modelScores(outputs, rows.map(personal), rows.map((row) => typicality(row, examples(), digits)));
+  };
+  const scores = async (inputs) => scoresOf(await model.run(inputs));
   const classify = async (inputs) => (await scores(inputs)).probabilities;
   return {
     personal,
     classify,
-    /** All the ink as one digit, as before numbers were read. */
+    /**
+     * Groups of strokes (the pad's digits: [{box: [x, y, width, height], pixels, outputs}]) -> readImage's answer,
+     * each group one candidate, read as a digit or as a mark that is not one as readNumber would weigh it alone.
+     */
+    readGroups(groups, notes) {
+      const scored = scoresOf(Object.fromEntries(config.outputs.map((name) => [name, groups.map((g) => g.outputs[name])])));
+      const read = groups.map(({ box, pixels }, k) => ({ box, pixels, classes: scored.probabilities[k] }));
+      const isDigit = groups.map(({ box: [left, top, width, height] }, k) => readsAsDigit(
+        scored, k, { left, top, right: left + width, bottom: top + height }, config,
+      ));
+      const digits = read.filter((_, k) => isDigit[k]);
+      const marks = read.filter((_, k) => !isDigit[k]);
+      // Noted first, as readNumber notes them.
+      const reasons = marks.length ? [marksNote(marks.length) + (digits.length ? ' left out' : ''), ...notes] : notes;
+      return describeReading({ digits, marks, reason: reasons.join('; ') || null });
+    },
+    /** All the ink as one digit, as before numbers were read; `notDigit` is the model's "not a digit". */
     async predictImage(imageData) {
       const { pixels, reason } = preprocess(imageData, config);
-      if (!pixels) return { digit: null, confidence: null, probabilities: null, reason, pixels: null };
-      const [probabilities] = await classify([pixels]);
-      const digit = probabilities.indexOf(Math.max(...probabilities));
-      return { digit, confidence: probabilities[digit], probabilities, reason: null, pixels };
+      if (!pixels) return { digit: null, confidence: null, probabilities: null, notDigit: null, reason, pixels: null };
+      const [classes] = await classify([pixels]);
+      return { ...describeClasses(classes), reason: null, pixels };
     },
-    /** Every digit in an image, left to right: {number, digits: [{digit, confidence, box, probabilities, pixels}], reason}. */
+    /**
+     * Every digit in an image, left to right, and the marks read as not digits: {number, digits: [{digit,
+     * confidence, notDigit, box, probabilities, pixels}], marks: [the same], reason}.
+     */
     async readImage(imageData) {
-      const { digits, reason } = await readNumber(inkMap(imageData, config), config, scores);
-      return describeReading(digits, reason);
+      return describeReading(await readNumber(inkMap(imageData, config), config, scores));
     },
   };
 }

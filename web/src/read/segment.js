@@ -3,9 +3,8 @@
 // and borders are set aside; marks overlapping horizontally are one digit; the
 // model chooses how to read what is left (cuts through touching digits, bending
 // around strokes; broken digits joined) by the joint probability of the digits, weighed by how much
-// each looks like one whole digit. Boxes are
-// {left, top, right, bottom}, half-open, in work pixels until the end.
-import { nearestPrototypeCosine } from './personal.js';
+// each looks like one whole digit. A candidate may also be read as a mark that is not a digit, by the
+// model's eleventh class. Boxes are {left, top, right, bottom}, half-open, in work pixels until the end.
 import { blankReason, digitInput, roundHalfUp, scaleToPeak } from './preprocess.js';
 
 const LEFT_OUT = -1; // a piece the best reading leaves out
@@ -104,24 +103,45 @@ export function findComponents(mask, width, height) {
 
 /**
  * What segmentation weighs candidate digits by (see model_scores): {probabilities, whole, typicality}, a
- * row each, from the network's outputs by name and the probabilities to answer with.
+ * row each, from the network's outputs by name, the probabilities to answer with and the typicality to weigh by
+ * (both with any personal examples: personal.js's personalize and typicality).
  */
-export function modelScores(outputs, probabilities) {
-  return {
-    probabilities,
-    whole: outputs.whole_digit.map((row) => row[0]),
-    typicality: outputs.embedding.map((embedding, i) => nearestPrototypeCosine({
-      embedding, prototype_similarity: outputs.prototype_similarity[i],
-    })),
-  };
+export function modelScores(outputs, probabilities, typicality) {
+  return { probabilities, whole: outputs.whole_digit.map((row) => row[0]), typicality };
 }
 
-// How good candidate k is as a digit, in log-probability (see _digit_score).
-function digitScore(scores, k, box, params) {
-  let score = Math.log(Math.max(Math.max(...scores.probabilities[k]), 1e-30)) + params.digit_bonus;
-  score += params.whole_weight * scores.whole[k];
-  score -= params.typical_weight * Math.max(0, params.typical_floor - scores.typicality[k]);
+// How good candidate k is as a digit, in log-probability (see _digit_score). Its probabilities are those of the
+// classes: the `digits` (config.json's labels) first, then "not a digit".
+function digitScore(scores, k, box, params, digits) {
+  const probability = Math.max(...scores.probabilities[k].slice(0, digits));
+  const score = Math.log(Math.max(probability, 1e-30)) + wholeScore(scores, k, params);
   return score - params.wide_penalty * Math.max(0, boxWidth(box) / boxHeight(box) - params.wide_aspect);
+}
+
+// What candidate k scores for being one whole thing, a digit or a mark (see _whole_score).
+function wholeScore(scores, k, params) {
+  const score = params.digit_bonus + params.whole_weight * scores.whole[k];
+  return score - params.typical_weight * Math.max(0, params.typical_floor - scores.typicality[k]);
+}
+
+// How good candidate k is as a mark that is not a digit, in log-probability (see _mark_score).
+function markScore(scores, k, params, digits) {
+  const probability = Math.max(scores.probabilities[k][digits], 1e-30);
+  return Math.log(probability) + wholeScore(scores, k, params) + params.not_digit_bonus;
+}
+
+/** The note for marks read as not digits (see _marks_note). */
+export function marksNote(count) {
+  return count === 1 ? '1 mark that is not a digit' : `${count} marks that are not digits`;
+}
+
+/**
+ * Whether candidate k of `scores` reads better as a digit than as a mark that is not one, as readNumber weighs
+ * the two (ties: a digit). The pad reads each group of strokes so, as one candidate.
+ */
+export function readsAsDigit(scores, k, box, config) {
+  const digits = config.labels.length;
+  return digitScore(scores, k, box, config.segment, digits) >= markScore(scores, k, config.segment, digits);
 }
 
 // The `count` items of largest size, in their original order.
@@ -344,68 +364,97 @@ export function findCandidates(map, config) {
 }
 
 /**
- * The digits in an ink map (preprocess.js's inkMap), left to right: {digits:
- * [{box: [x, y, width, height] in source pixels, pixels, probabilities}], reason}.
+ * The digits in an ink map (preprocess.js's inkMap), left to right, and the marks read as not digits:
+ * {digits: [{box: [x, y, width, height] in source pixels, pixels, classes}], marks: [the same], reason}, where
+ * `classes` are the probabilities of the ten digits and then of "not a digit".
  * `classify(inputs)` takes an array of 28x28 Float32Arrays and resolves to their scores (modelScores).
  */
 export async function readNumber(map, config, classify) {
-  if (map.blank) return { digits: [], reason: blankReason(map) };
+  if (map.blank) return { digits: [], marks: [], reason: blankReason(map) };
   const seg = config.segment;
+  const digitCount = config.labels.length;
   const found = findCandidates(map, config);
   const { pieces, notes } = found;
   const scores = found.inputs.length ? await classify(found.inputs) : { probabilities: [], whole: [], typicality: [] };
 
-  // Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass).
-  // A piece may also be left out, at a cost: the bar of a 5 too far from it, a stray mark.
+  // Best reading of the first `end` pieces: the highest total log-probability (a Viterbi pass). A run of pieces
+  // is a digit or a mark that is not a digit; a piece may also be left out, at a cost: the bar of a 5 too far
+  // from it, a stray mark.
+  // Only a whole group of marks (connected ink, or strokes over each other) may be a mark that is not a digit:
+  // a piece cut from a digit, or two digits apart, must not be set aside as one for free. "Nr" is two marks.
+  const wholeGroup = found.spans.map(([a, b]) => (a === 0 || pieces[a - 1].group !== pieces[a].group)
+    && (b === pieces.length || pieces[b].group !== pieces[b - 1].group)
+    && pieces[a].group === pieces[b - 1].group);
+  // A group the model, seeing it whole, takes surely for a mark that is not a digit is cut at a cost of those
+  // log-odds too: a zigzag is not a row of 1s (see read_number).
+  const markOdds = new Map();
+  found.spans.forEach(([a], i) => {
+    if (!wholeGroup[i]) return;
+    const mark = Math.min(Math.max(scores.probabilities[i][digitCount], 1e-9), 1 - 1e-9);
+    markOdds.set(pieces[a].group, Math.max(0, Math.log(mark / (1 - mark))));
+  });
   const best = [0, ...pieces.map(() => -Infinity)];
-  const back = best.map(() => LEFT_OUT);
+  const back = best.map(() => ({ k: LEFT_OUT, isDigit: false })); // (candidate, read as a digit)
   let k = 0;
   for (let start = 0; start < pieces.length; start++) {
     if (best[start] - seg.skip_penalty > best[start + 1]) {
       best[start + 1] = best[start] - seg.skip_penalty;
-      back[start + 1] = LEFT_OUT;
+      back[start + 1] = { k: LEFT_OUT, isDigit: false };
     }
     for (; k < found.spans.length && found.spans[k][0] === start; k++) {
       const end = found.spans[k][1];
-      let score = best[start] + digitScore(scores, k, found.boxes[k], seg);
+      let cut = 0;
       if (end < pieces.length && pieces[end].group === pieces[end - 1].group) {
-        score -= seg.cut_penalty + seg.cut_ink_penalty * pieces[end].cutInk;
+        cut = seg.cut_penalty + seg.cut_ink_penalty * pieces[end].cutInk;
+        cut += seg.mark_cut_weight * (markOdds.get(pieces[end].group) ?? 0);
       }
-      if (score > best[end]) {
-        best[end] = score;
-        back[end] = k;
+      const readings = [[true, digitScore(scores, k, found.boxes[k], seg, digitCount)]];
+      if (wholeGroup[k]) readings.push([false, markScore(scores, k, seg, digitCount)]);
+      for (const [isDigit, score] of readings) {
+        if (best[start] + score - cut > best[end]) {
+          best[end] = best[start] + score - cut;
+          back[end] = { k, isDigit };
+        }
       }
     }
   }
-  const chosen = [];
+  let chosen = [];
   let leftOut = 0;
   for (let end = pieces.length; end > 0;) {
-    if (back[end] === LEFT_OUT) {
+    if (back[end].k === LEFT_OUT) {
       leftOut++;
       end--;
     } else {
       chosen.push(back[end]);
-      end = found.spans[back[end]][0];
+      end = found.spans[back[end].k][0];
     }
   }
   chosen.reverse();
   if (!chosen.length && found.spans.length) {
-    // Every mark left out: read the likeliest digit rather than nothing, as the whole image would be read.
-    const digitScores = found.spans.map((_, k) => digitScore(scores, k, found.boxes[k], seg));
-    const bestK = digitScores.indexOf(Math.max(...digitScores));
-    chosen.push(bestK);
-    leftOut = pieces.length - (found.spans[bestK][1] - found.spans[bestK][0]);
+    // Every mark left out: read the likeliest candidate rather than nothing, as the whole image would be read.
+    // The first of equals wins, as Python's max() keeps it: candidates in order, each a digit before a mark.
+    let bestScore = -Infinity;
+    let bestChoice = null;
+    for (let c = 0; c < found.spans.length; c++) {
+      for (const isDigit of wholeGroup[c] ? [true, false] : [true]) {
+        const score = isDigit ? digitScore(scores, c, found.boxes[c], seg, digitCount) : markScore(scores, c, seg, digitCount);
+        if (bestChoice === null || score > bestScore) [bestScore, bestChoice] = [score, { k: c, isDigit }];
+      }
+    }
+    chosen = [bestChoice];
+    leftOut = pieces.length - (found.spans[bestChoice.k][1] - found.spans[bestChoice.k][0]);
   }
   if (leftOut) notes.push(`${leftOut} small mark(s) left out`);
 
-  let digits = chosen.map((k) => ({
-    box: toSource(found.boxes[k], map), pixels: found.inputs[k], probabilities: scores.probabilities[k],
-  }));
+  const read = (c) => ({ box: toSource(found.boxes[c], map), pixels: found.inputs[c], classes: scores.probabilities[c] });
+  let digits = chosen.filter((c) => c.isDigit).map((c) => read(c.k));
+  const marks = chosen.filter((c) => !c.isDigit).map((c) => read(c.k));
   if (digits.length > seg.max_digits) {
-    const sizes = chosen.map((k) => found.sizes[k]);
+    const sizes = chosen.filter((c) => c.isDigit).map((c) => found.sizes[c.k]);
     notes.push(`${digits.length - seg.max_digits} more mark(s) dropped: at most ${seg.max_digits} digits are read`);
     digits = keepLargest(digits, sizes, seg.max_digits);
   }
-  if (!digits.length) notes.unshift('no digit found');
-  return { digits, reason: notes.join('; ') || null };
+  if (marks.length) notes.unshift(marksNote(marks.length) + (digits.length ? ' left out' : ''));
+  else if (!digits.length) notes.unshift('no digit found');
+  return { digits, marks, reason: notes.join('; ') || null };
 }
