@@ -156,8 +156,7 @@ def _calibration_metrics(record: dict, probabilities: dict[str, np.ndarray], spl
     """The calibrated model's own figures, and the "not sure" threshold chosen on its validation digits. Not on the
     marks that are not digits too: the eleventh class answers for them, and with them the threshold rose from 0.6
     to 0.83, which more than tripled the test digits called unsure (0.19% to 0.66%) and flagged not one more
-    trained mark (docs/experiments.md,
-    "Not a digit")."""
+    trained mark (docs/experiments.md, "Not a digit")."""
     (_, y_val), (_, y_test) = splits["val"], splits["test"]
     test = probabilities["test"]
     record["test_ece"]["after"] = calibration.expected_calibration_error(test, y_test)
