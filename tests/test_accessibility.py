@@ -119,6 +119,16 @@ def tab_through(page, presses: int = 40) -> list[str]:
     return reached
 
 
+def tab_to(page, control: str, presses: int) -> None:
+    """Press Tab from the top of the page until `control` (FOCUSED_JS's name for it) has the focus."""
+    page.evaluate("() => document.activeElement.blur()")
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_JS) == control:
+            return
+    pytest.fail(f"Tab never reached {control}")
+
+
 def test_tab_order_reaches_every_feature(browser, site):  # noqa: F811
     context = browser.new_context(service_workers="block")
     page = open_app(context, site, "cpu")
@@ -138,13 +148,7 @@ def test_upload_with_the_keyboard_alone(browser, site, key):  # noqa: F811
     # Playwright turns on file-chooser interception when a listener is added, without waiting for it:
     # one added only around the key press can miss the dialog.
     page.on("filechooser", lambda _: None)
-    page.evaluate("() => document.activeElement.blur()")
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_JS) == "upload":
-            break
-    else:
-        pytest.fail("Tab never reached the upload control")
+    tab_to(page, "upload", 20)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press(key)
     rgba = parity_images()["dark_on_light"]
@@ -161,13 +165,7 @@ def test_a_mark_that_is_not_a_digit_can_be_corrected_with_the_keyboard(browser, 
     upload(page, "letter.png", "image/png", not_digit_png)
     assert answered(page) == "not-digit"
     assert page.text_content("[data-role=message]") == NOT_DIGIT_MESSAGE
-    page.evaluate("() => document.activeElement.blur()")
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_JS) == "correct":
-            break
-    else:
-        pytest.fail("Tab never reached the correction of the mark")
+    tab_to(page, "correct", 60)
     focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
     assert focused == "Wrong? Mark 1 was"
     options = page.evaluate("() => [...document.activeElement.options].map((o) => [o.text, o.disabled])")

@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from pipeline.bench.results import markdown_table
 from pipeline.bench.runner import _kernels
-from pipeline.bench.sets import realworld_set
+from pipeline.bench.sets import labelled_number_set, realworld_set
 from pipeline.data.render import STYLES
 from pipeline.model.machine import ONEDNN_SWITCH, X86, cpu_model, prefer_onednn, vector_isa
 
@@ -72,6 +72,22 @@ def test_realworld_set_is_seeded_and_covers_every_style(mnist):
     for style, rgba, _ in first:
         assert rgba.dtype == np.uint8 and rgba.shape[2] == 4
         assert (rgba[..., 3].min() < 255) == (style == "transparent")
+
+
+def test_numbers_with_letters_are_seeded_spaced_and_labelled_by_their_digits(mnist, monkeypatch):
+    from pipeline.bench import sets
+    from pipeline.data.negatives import HELD_OUT
+
+    drawn = []
+    glyph = sets.glyph
+    monkeypatch.setattr(sets, "glyph", lambda kind, name, rng: drawn.append(name) or glyph(kind, name, rng))
+    first = labelled_number_set(mnist.x_test, mnist.y_test, 12, seed=3)
+    again = labelled_number_set(mnist.x_test, mnist.y_test, 12, seed=3)
+    assert all(np.array_equal(a.rgba, b.rgba) and a.label == b.label for a, b in zip(first, again, strict=True))
+    assert [len(n.label) for n in first] == [1 + i % 4 for i in range(12)]
+    assert all(n.label.isdigit() and not n.touching for n in first)
+    # Only held-out letters, never trained on as not digits, stand beside the digits.
+    assert drawn and set("".join(drawn)) <= set(HELD_OUT["letter"])
 
 
 def test_markdown_table_reports_every_figure():

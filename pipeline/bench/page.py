@@ -49,6 +49,7 @@ DIGIT_STROKES = {
     "9": [[(0.8, 0.3), (0.5, 0.05), (0.2, 0.25), (0.45, 0.5), (0.8, 0.3), (0.75, 0.95)]],
 }
 DRAWN_NUMBERS = 30
+SURE_DIGITS = '[data-testid="digits"] [data-state="sure"]'  # the digits of the answer read above the threshold
 
 
 def number_strokes(number: str) -> list[list[tuple[float, float]]]:
@@ -106,20 +107,24 @@ def _pointer_up_to_answer(page: Page) -> list[float]:
 
 
 def _drawn_numbers(page: Page) -> dict:
-    """Exact accuracy on numbers of 2 to 6 digits drawn with the mouse, and pointer-up to the whole
-    answer after the last stroke of each 6-digit one."""
+    """Exact accuracy on numbers of 2 to 6 digits drawn with the mouse, the share of their digits flagged (drawn,
+    but not among the sure digits of the answer), and pointer-up to the whole answer after the last stroke of each
+    6-digit one."""
     rng = np.random.default_rng(0)
-    correct, six_digit_ms = 0, []
+    correct, six_digit_ms, flagged, drawn = 0, [], 0, 0
     for i in range(DRAWN_NUMBERS):
         number = "".join(str(d) for d in rng.integers(0, 10, 2 + i % 5))
         page.click('[data-testid="clear"]')
         draw_strokes(page, number_strokes(number))
         page.wait_for_selector("#answer[aria-busy=false]", state="attached")
         correct += page.get_attribute('[data-testid="prediction"]', "data-number") == number
+        drawn += len(number)
+        flagged += max(0, len(number) - page.locator(SURE_DIGITS).count())
         if len(number) == 6:
             six_digit_ms.append(page.evaluate(MEASURES_JS, "pointerup-to-answer")[-1])
     return {
         "drawn_number_accuracy": correct / DRAWN_NUMBERS,
+        "drawn_digits_flagged": flagged / drawn,
         "six_digit_pointer_up_to_answer_ms": {
             "median": round(_percentile(six_digit_ms, 50), 1),
             "p95": round(_percentile(six_digit_ms, 95), 1),
@@ -176,7 +181,7 @@ def _not_digits_flagged(page: Page, negatives: list[Negative], threshold: float)
         draw_strokes(page, [[(0.5 + (x / aspect - 0.5) * width, 0.2 + y * 0.6) for x, y in s] for s in strokes])
         page.wait_for_selector("#answer[aria-busy=false]", state="attached")
         # Flagged: no digit in the answer's list is sure (the list holds every digit read, each sure or unsure).
-        drawn.append(page.locator('[data-testid="digits"] [data-state="sure"]').count() == 0)
+        drawn.append(page.locator(SURE_DIGITS).count() == 0)
     overall = [hit for group in hits.values() for hit in group]
     return {
         "uploaded": {"overall": float(np.mean(overall)), **{kind: float(np.mean(h)) for kind, h in hits.items()}},

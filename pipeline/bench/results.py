@@ -202,7 +202,12 @@ def _not_digit_table(full: dict, browser: dict) -> list[str]:
             "",
             f"Real digits flagged, Python: MNIST test {_pct(digits['mnist_test'], 2)} (answered 'not a digit': "
             f"{_pct(digits['mnist_test_answered_not_digit'], 2)}), generated real-world "
-            f"{_pct(digits['realworld'], 2)}, new writers before teaching {_pct(digits['new_writers'], 2)}.",
+            f"{_pct(digits['realworld'], 2)}, new writers before teaching {_pct(digits['new_writers'], 2)}."
+            + "".join(
+                f" Digits of the numbers drawn with the mouse flagged ({backend}): {_pct(b['drawn_digits_flagged'])}."
+                for backend, b in browser.items()
+                if "drawn_digits_flagged" in b
+            ),
         ]
     if "not_digit_auc" in full:
         aucs = ", ".join(f"{name} {auc:.3f}" for name, auc in full["not_digit_auc"].items())
@@ -214,9 +219,11 @@ def _not_digit_table(full: dict, browser: dict) -> list[str]:
     if labelled:
         lines += ["", "Numbers with held-out letters beside them, read as the number alone:", ""]
         lines += ["| numbers | Python | page (wasm) |", "|---|---|---|"]
+        # All are spaced: by length, and overall.
         lines += [
             f"| {key} | {_pct(labelled[key])} | {_pct(page_labelled[key]) if key in page_labelled else '-'} |"
             for key in labelled
+            if key == "overall" or key.startswith("length")
         ]
     return lines
 
