@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from pipeline.config import CLASSES
 from pipeline.model.networks import get_architecture
 from pipeline.model.training import one_hot, train
 from pipeline.settings import TrainSettings, batch_size_for
@@ -17,7 +18,7 @@ def test_early_stopping_stops_and_the_checkpoint_is_the_best_epoch(mnist, tmp_pa
     assert (tmp_path / "best.keras").is_file()
     val_loss = result.history["val_loss"]
     assert result.best_epoch == int(np.argmin(val_loss)) + 1
-    restored = result.model.evaluate(x[500:] / 255, np.eye(10)[y[500:]], verbose=0)[0]
+    restored = result.model.evaluate(x[500:] / 255, np.eye(len(CLASSES))[y[500:]], verbose=0)[0]
     assert restored == pytest.approx(min(val_loss), rel=1e-4)
 
 
@@ -33,8 +34,16 @@ def test_the_default_recipe_trains_on_smoothed_labels(mnist, tmp_path):
     probabilities = result.model.predict(x[300:] / 255, verbose=0)
     smoothing = get_architecture("default").label_smoothing
     assert smoothing > 0
-    targets = one_hot(y[300:]) * (1 - smoothing) + smoothing / 10
+    targets = one_hot(y[300:]) * (1 - smoothing) + smoothing / len(CLASSES)
     smoothed = -(targets * np.log(probabilities)).sum(axis=1).mean()
     plain = -np.log(probabilities[np.arange(100), y[300:]]).mean()
     assert result.history["val_loss"][0] == pytest.approx(smoothed, rel=1e-3)
     assert abs(smoothed - plain) > 0.01
+
+
+def test_soft_targets_train_as_they_are():
+    """Runs of touching digits train on their digits' classes in equal shares (model/not_digit.digit_runs)."""
+    soft = np.zeros((1, len(CLASSES)), np.float32)
+    soft[0, [2, 7]] = 0.5
+    np.testing.assert_array_equal(one_hot(soft), soft)
+    np.testing.assert_array_equal(one_hot(np.array([3]))[0], np.eye(len(CLASSES))[3])
