@@ -170,8 +170,9 @@ def _calibration_metrics(record: dict, probabilities: dict[str, np.ndarray], spl
 
 def _metrics(
     data: Dataset, splits: dict, result: TrainResult, model: keras.Model, record: dict, options: BuildOptions
-) -> dict:
-    """Scores of `model`, the calibrated copy of the trained one (the model exported)."""
+) -> tuple[dict, dict[str, np.ndarray]]:
+    """Scores of `model`, the calibrated copy of the trained one (the model exported), and its probabilities of
+    each split they were measured on."""
     probabilities = {name: evaluate.predict_probabilities(model, images) for name, (images, _) in splits.items()}
     scores = {name: evaluate.score(probabilities[name], labels) for name, (_, labels) in splits.items()}
     matrix = evaluate.confusion_matrix(splits["test"][1], probabilities["test"].argmax(axis=1))
@@ -205,16 +206,16 @@ def _metrics(
         "versions": library_versions(),
         "git_commit": git_commit(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    }, probabilities
 
 
-def _not_digit_roc(model: keras.Model, x_test: np.ndarray, plot: Path) -> dict:
-    """The ROC of the calibrated model's P(not a digit) on held-out marks, each kind and all, against MNIST test
-    digits; plotted to `plot`, the AUCs returned. Measured only: nothing is chosen by it."""
+def _not_digit_roc(model: keras.Model, digits: np.ndarray, plot: Path) -> dict:
+    """The ROC of the calibrated model's P(not a digit) on held-out marks, each kind and all, against `digits`, its
+    P(not a digit) of the MNIST test digits; plotted to `plot`, the AUCs returned. Measured only: nothing is chosen
+    by it."""
     marks = negative_set(HELD_OUT, ROC_MARKS * len(KINDS), seed=ROC_SEED)
     inputs = [preprocess_rgba(mark.rgba).pixels for mark in marks]
     not_digit = evaluate.predict_probabilities(model, np.round(np.array(inputs) * 255).astype(np.uint8))[:, -1]
-    digits = evaluate.predict_probabilities(model, x_test)[:, -1]
     kinds = np.array([mark.kind for mark in marks])
     curves = {"all kinds": evaluate.roc(not_digit, digits)}
     curves.update({f"{kind}s": evaluate.roc(not_digit[kinds == kind], digits) for kind in KINDS})
@@ -268,11 +269,12 @@ def _build_into(staging: Path, options: BuildOptions) -> dict:
         print(f"  T = {record['temperature']:.4f}, validation NLL {nll['before']:.4f} -> {nll['after']:.4f}")
         print(f"  'not a digit' logit shifted by {record['not_digit_shift']:.3f}", flush=True)
     with steps.step("evaluate"):
-        metrics = _metrics(data, splits, result, model, record, options)
+        metrics, probabilities = _metrics(data, splits, result, model, record, options)
         (staging / "plots").mkdir()
         evaluate.plot_curves(result.history, staging / "plots" / "curves.png")
         evaluate.plot_confusion(np.array(metrics["confusion_matrix"]), staging / "plots" / "confusion.png")
-        metrics["not_digit"]["held_out_auc"] = _not_digit_roc(model, splits["test"][0], staging / "plots" / "roc.png")
+        roc = staging / "plots" / "roc.png"
+        metrics["not_digit"]["held_out_auc"] = _not_digit_roc(model, probabilities["test"][:, -1], roc)
         print(f"  test accuracy {metrics['test']['accuracy']:.4f}, loss {metrics['test']['loss']:.4f}", flush=True)
         ece, threshold = metrics["calibration"]["test_ece"], metrics["confidence_threshold"]
         auc = metrics["not_digit"]["held_out_auc"]

@@ -22,7 +22,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from ..data.negatives import Negative, glyph
 from .browser import draw_strokes, launch_chromium, read_in_page, serve, teach_in_page
-from .sets import WrittenNumber, exact_accuracy
+from .sets import WrittenNumber, exact_accuracy, shares
 from .writers import WRITERS, draw
 
 BACKENDS = ("wasm", "webgl", "cpu")
@@ -158,7 +158,7 @@ def _realworld_accuracy(page: Page, realworld: list[tuple[str, np.ndarray, int]]
 
 
 def _flagged(reading: dict, threshold: float) -> bool:
-    """Whether the page's reading claims no digit, or only digits below the "not sure" threshold."""
+    """Whether the page's reading claims no digit, or only digits below the "not sure" threshold (runner.py's twin)."""
     return all(d["confidence"] < threshold for d in reading["digits"])
 
 
@@ -182,9 +182,8 @@ def _not_digits_flagged(page: Page, negatives: list[Negative], threshold: float)
         page.wait_for_selector("#answer[aria-busy=false]", state="attached")
         # Flagged: no digit in the answer's list is sure (the list holds every digit read, each sure or unsure).
         drawn.append(page.locator(SURE_DIGITS).count() == 0)
-    overall = [hit for group in hits.values() for hit in group]
     return {
-        "uploaded": {"overall": float(np.mean(overall)), **{kind: float(np.mean(h)) for kind, h in hits.items()}},
+        "uploaded": shares(hits),
         "drawn": float(np.mean(drawn)),
         "drawn_count": len(drawn),
     }

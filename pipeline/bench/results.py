@@ -87,9 +87,6 @@ def headline(report: dict) -> str:
                 f"{_pct(page['labelled_numbers_exact_accuracy']['overall'])}",
             ),
         ]
-    elif "not_digit_flagged_python" in run:
-        rows.insert(5, ("held-out letters, symbols, words and doodles flagged as not digits, Python",
-                        _pct(run["not_digit_flagged_python"]["overall"])))  # fmt: skip
     lines = [
         f"Measured by `invoke bench` on {report['date'][:10]} on {report['machine']} (the instruction set and "
         "kernels last); every table: [docs/results.md](docs/results.md).",

@@ -30,9 +30,10 @@ from ..model.machine import cpu_count, cpu_model, onednn_label, onednn_on, vecto
 from ..model.training import to_model_input
 from ..read.personal import class_probabilities, personalize
 from ..read.predict import Predictor, tflite_runner
+from ..read.segment import Reading
 from ..settings import QUICK, BuildOptions, TrainSettings
 from .results import FULL_RUN, markdown_table, publish
-from .sets import WrittenNumber, exact_accuracy, labelled_number_set, number_set, realworld_set
+from .sets import WrittenNumber, exact_accuracy, labelled_number_set, number_set, realworld_set, shares
 from .writers import WRITERS, teach_writer, writer_samples
 
 NOTEBOOK = {"per_class": 1000, "epochs": 20}  # the protocol of the notebook we grew from
@@ -65,10 +66,9 @@ def python_throughput(build_dir: Path, inputs: np.ndarray) -> dict[str, float]:
     }
 
 
-def _shares(hits: dict[str, list[bool]]) -> dict[str, float]:
-    """The share of hits overall and in each group."""
-    overall = [hit for group in hits.values() for hit in group]
-    return {"overall": float(np.mean(overall)), **{name: float(np.mean(h)) for name, h in hits.items()}}
+def _flagged(reading: Reading, threshold: float) -> bool:
+    """Whether a reading claims no digit, or only digits below the "not sure" threshold (page.py's twin)."""
+    return all(d.confidence < threshold for d in reading.digits)
 
 
 def python_realworld_accuracy(predictor: Predictor, realworld: list[tuple[str, np.ndarray, int]]) -> dict[str, float]:
@@ -76,7 +76,7 @@ def python_realworld_accuracy(predictor: Predictor, realworld: list[tuple[str, n
     hits: dict[str, list[bool]] = {}
     for style, rgba, label in realworld:
         hits.setdefault(style, []).append(predictor.read(rgba).number == str(label))
-    return _shares(hits)
+    return shares(hits)
 
 
 def python_number_accuracy(predictor: Predictor, numbers: list[WrittenNumber]) -> dict[str, float]:
@@ -88,9 +88,8 @@ def python_not_digit_flagged(predictor: Predictor, negatives: list[Negative], th
     or only digits below the "not sure" threshold."""
     hits: dict[str, list[bool]] = {}
     for negative in negatives:
-        digits = predictor.read(negative.rgba).digits
-        hits.setdefault(negative.kind, []).append(all(d.confidence < threshold for d in digits))
-    return _shares(hits)
+        hits.setdefault(negative.kind, []).append(_flagged(predictor.read(negative.rgba), threshold))
+    return shares(hits)
 
 
 def python_digits_flagged(
@@ -102,7 +101,7 @@ def python_digits_flagged(
     "not a digit" (its eleventh class the likeliest)."""
     mnist = predictor.classify(to_model_input(x_test)[..., 0])
     writers = predictor.classify(np.concatenate([writer_samples(w, per_digit=20)[0] for w in WRITERS]))
-    realworld_flagged = [all(d.confidence < threshold for d in predictor.read(rgba).digits) for _, rgba, _ in realworld]
+    realworld_flagged = [_flagged(predictor.read(rgba), threshold) for _, rgba, _ in realworld]
     return {
         "mnist_test": float((mnist[:, :-1].max(axis=1) < threshold).mean()),
         "mnist_test_answered_not_digit": float((mnist.argmax(axis=1) == mnist.shape[1] - 1).mean()),

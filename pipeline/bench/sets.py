@@ -51,6 +51,12 @@ def exact_accuracy(numbers: list[WrittenNumber], read: list[str]) -> dict[str, f
     return {key: float(np.mean(values)) for key, values in sorted(hits.items())}
 
 
+def shares(hits: dict[str, list[bool]]) -> dict[str, float]:
+    """The share of hits overall and in each group."""
+    overall = [hit for group in hits.values() for hit in group]
+    return {"overall": float(np.mean(overall)), **{name: float(np.mean(h)) for name, h in hits.items()}}
+
+
 def realworld_set(
     images: np.ndarray, labels: np.ndarray, count: int, seed: int = 0
 ) -> list[tuple[str, np.ndarray, int]]:

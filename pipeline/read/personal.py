@@ -76,8 +76,7 @@ def personalize(outputs: dict[str, np.ndarray], examples: list[Example], setting
     probabilities = class_probabilities(outputs)
     if not examples:
         return probabilities
-    stored = _unit(np.stack([e.embedding for e in examples]).astype(np.float64))
-    to_examples = _unit(np.asarray(outputs["embedding"], dtype=np.float64)) @ stored.T  # (N, M) cosine similarities
+    to_examples = _cosines(outputs, [e.embedding for e in examples])
     nearest_prototype = nearest_prototype_cosine(outputs)[:, np.newaxis]
     # Kernels relative to the nearest of all, so none overflows however small the bandwidth.
     nearest = np.maximum(to_examples.max(axis=1, keepdims=True), nearest_prototype)
@@ -86,6 +85,12 @@ def personalize(outputs: dict[str, np.ndarray], examples: list[Example], setting
     share = examples_kernel / (prototypes + examples_kernel.sum(axis=1, keepdims=True))  # (N, M)
     by_class = share @ np.eye(len(CLASSES))[[e.label for e in examples]]
     return (1.0 - share.sum(axis=1, keepdims=True)) * probabilities + by_class
+
+
+def _cosines(outputs: dict[str, np.ndarray], embeddings: list[np.ndarray]) -> np.ndarray:
+    """(N, M) cosine similarity of each image's embedding to each of M stored `embeddings`."""
+    stored = _unit(np.stack(embeddings).astype(np.float64))
+    return _unit(np.asarray(outputs["embedding"], dtype=np.float64)) @ stored.T
 
 
 def nearest_prototype_cosine(outputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -104,10 +109,7 @@ def typicality(outputs: dict[str, np.ndarray], examples: list[Example]) -> np.nd
     digits = [e.embedding for e in examples if e.label < len(LABELS)]
     if not digits:
         return cosine
-    to_examples = (
-        _unit(np.asarray(outputs["embedding"], dtype=np.float64)) @ _unit(np.stack(digits).astype(np.float64)).T
-    )
-    return np.maximum(cosine, to_examples.max(axis=1))
+    return np.maximum(cosine, _cosines(outputs, digits).max(axis=1))
 
 
 def class_prototypes(embeddings: np.ndarray, labels: np.ndarray, seed: int = 0) -> np.ndarray:

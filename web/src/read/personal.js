@@ -38,15 +38,22 @@ export function nearestPrototypeCosine({ embedding, prototype_similarity: protot
  * prototype, or to the nearest of the person's examples of a digit (labels below `digits`) where that is nearer.
  */
 export function typicality(outputs, prepared, digits) {
-  const query = unit(outputs.embedding);
+  const toExamples = cosines(outputs.embedding, prepared);
   let nearest = nearestPrototypeCosine(outputs);
-  for (const { label, direction } of prepared) {
-    if (label >= digits) continue;
+  prepared.forEach(({ label }, i) => {
+    if (label < digits) nearest = Math.max(nearest, toExamples[i]);
+  });
+  return nearest;
+}
+
+// One image's embedding -> its cosine similarity to each prepared example (personal.py's _cosines).
+function cosines(embedding, prepared) {
+  const query = unit(embedding);
+  return prepared.map(({ direction }) => {
     let similarity = 0;
     for (let i = 0; i < query.length; i++) similarity += query[i] * direction[i];
-    nearest = Math.max(nearest, similarity);
-  }
-  return nearest;
+    return similarity;
+  });
 }
 
 /**
@@ -61,15 +68,9 @@ export const classProbabilities = (outputs) => [...outputs.probabilities, output
  * product per example.
  */
 export function personalize(outputs, prepared, settings) {
-  const { embedding } = outputs;
   const probabilities = classProbabilities(outputs);
   if (!prepared.length) return probabilities;
-  const query = unit(embedding);
-  const toExamples = prepared.map(({ direction }) => {
-    let similarity = 0;
-    for (let i = 0; i < query.length; i++) similarity += query[i] * direction[i];
-    return similarity;
-  });
+  const toExamples = cosines(outputs.embedding, prepared);
   const nearestPrototype = nearestPrototypeCosine(outputs);
   // Kernels relative to the nearest of all, so none overflows however small the bandwidth.
   const nearest = Math.max(...toExamples, nearestPrototype);
