@@ -117,6 +117,56 @@ SEGMENT: dict[str, float | int] = {
     "max_pieces": 5,
 }
 
+# The marks read in numbers besides the digits (read/punctuation.py, punctuation.js), told from digits and specks by
+# their shape and place in the row, in the row's units: the digits' height H (median top to median baseline of the
+# components at least min_height_fraction as tall as the tallest) and their stroke width s (twice their area over
+# their edge pixels). Each test is soft: a value v against its limit L counts sigmoid(sharpness * (v - L) / unit),
+# the unit being L unless said; a mark's confidence is the least of its tests, and it is read when that is at least
+# 0.5. Chosen on punctuated numbers and plain numbers drawn with seed 7 (docs/experiments.md, "Marks"); the bench's
+# are seed 0.
+PUNCTUATION: dict[str, float] = {
+    "sharpness": 10.0,
+    # A point (alone, or one of a colon's two) is from this many strokes across to `point_max`; smaller is a speck.
+    "point_min": 0.6,
+    "point_max": 2.2,
+    # ... and round: its shorter side at least this share of its longer; and at most this share of H across, since
+    # a solid blot is "one stroke" wide by its own measure.
+    "point_round": 0.6,
+    "point_largest": 0.5,
+    # A point or comma lies low: its centre below this share of H from the digits' top, and above the baseline +
+    # `point_below` H.
+    "point_low": 0.6,
+    "point_below": 0.3,
+    # A comma is a point with a tail: this many times taller than wide or more, reaching this share of H below the
+    # baseline, and at most `comma_max` strokes long and `comma_largest` H.
+    "comma_tall": 1.1,
+    "comma_below": 0.08,
+    "comma_max": 3.6,
+    "comma_largest": 0.75,
+    # A colon's two points: their centres this share of H apart or more, and within the row's height +- this.
+    "colon_apart": 0.25,
+    "colon_within": 0.15,
+    # A bar (minus) is this many times wider than tall, at most this many strokes thick, this share of H long or more
+    # and at most `bar_longest`, its centre between these shares of H from the top.
+    "bar_flat": 1.6,
+    "bar_thick": 2.5,
+    "bar_shortest": 0.25,
+    "bar_longest": 1.2,
+    "bar_high": 0.2,
+    "bar_low": 0.8,
+    # A slash is a straight stroke (the smaller eigenvalue of its pixels' covariance at most this share of the larger),
+    # this share of H tall or more, its top above the digits' by this share of H, and leaning right more than the
+    # row's median lean (x per y) by `slash_lean`, counted in units of `lean_unit`. A 1 is as straight, and as
+    # slanted as its hand: its length and its rise are what tell it (docs/experiments.md, "Marks").
+    "slash_straight": 0.03,
+    "slash_tall": 1.15,
+    "slash_rise": 0.03,
+    "slash_lean": 0.0,
+    "lean_unit": 0.25,
+    # A mark is none of these where it overlaps a digit's columns by this share of its own width: a digit's part.
+    "inside": 0.1,
+}
+
 # Personal examples (personal.py, personal.js): how strongly a person's own digits pull the answers.
 PERSONAL: dict[str, float | int] = {
     # Kernels are exp(cosine similarity / bandwidth): at 0.01, an example at cosine 0.98 from a drawing counts
@@ -162,6 +212,7 @@ def shared_config(confidence_threshold: float = CONFIDENCE_THRESHOLD, model: dic
         "outputs": list(OUTPUTS),
         "preprocess": dict(PREPROCESS),
         "segment": dict(SEGMENT),
+        "punctuation": dict(PUNCTUATION),
         "personal": dict(PERSONAL),
         "confidence_threshold": confidence_threshold,
         "model": model,

@@ -206,3 +206,37 @@ def test_number_set_is_seeded_and_covers_lengths_layouts_and_styles(mnist):
         assert number.rgba.dtype == np.uint8 and number.rgba.shape[2] == 4
     scores = exact_accuracy(first[:2], [first[0].label, "0"])
     assert scores["overall"] == 0.5
+
+
+def test_markdown_table_reports_numbers_with_marks():
+    punctuated = {
+        "digits_right": {"overall": 0.9, "decimal": 0.95, "date": 0.85},
+        "exact_of_digits_right": {"overall": 0.97, "decimal": 0.989, "date": 0.953},
+    }
+    report = {
+        "date": "2026-12-07T05:00:00+00:00",
+        "machine": "x86_64, 2 cores",
+        "isa": "AVX2",
+        "quick": False,
+        "dataset": "mnist",
+        "number_images": 400,
+        "punctuated_number_images": 500,
+        "runs": {
+            "default, full build": {**RUN, "punctuated_python": punctuated, "numbers_gaining_marks_python": 0.004}
+        },
+        "browser": {
+            "wasm": {
+                **BROWSER,
+                "punctuated": {**punctuated, "exact_of_digits_right": {"overall": 0.96, "decimal": 0.97}},
+                "numbers_gaining_marks": 0.0045,
+                "drawn_punctuated_accuracy": 0.9,
+                "punctuated_pointer_up_to_answer_ms": {"median": 18.25, "p95": 24.0, "samples": 30},
+            }
+        },
+    }
+    table = markdown_table(report)
+    assert "Numbers with marks (500 images of five kinds)" in table
+    assert "| decimal | 95.0% / 95.0% | 98.9% / 97.0% |" in table
+    assert "| date | 85.0% / 85.0% | 95.3% / - |" in table  # no date read with its digits right on the page
+    assert "gained one: Python 0.40%, page 0.45%." in table
+    assert "drawn on the pad (30): 90% read exactly; pointer-up to answer 18.2 ms median, 24.0 ms p95." in table

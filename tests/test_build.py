@@ -224,15 +224,16 @@ def test_predict_json_on_every_kind_of_image(quick_dist, well_predicted_digits, 
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["file"] for r in results] == paths
     for result in results:
-        fields = {"file", "digit", "confidence", "probabilities", "not_digit", "number", "digits", "marks"}
-        assert set(result) - {"reason"} == fields
+        fields = {"file", "digit", "confidence", "probabilities", "not_digit", "number", "text", "value", "digits"}
+        assert set(result) - {"reason"} == fields | {"marks", "punctuation"}
         # A reason beside a lone digit only says what was left out (a speck of JPEG noise, say).
         assert "ignored" in result.get("reason", "ignored")
         assert len(result["probabilities"]) == 10
         assert sum(result["probabilities"]) + result["not_digit"] == pytest.approx(1, abs=1e-4)
         assert result["confidence"] == max(result["probabilities"])
         # One digit read: the number is that digit, and its entry repeats the top-level answer.
-        assert result["number"] == str(result["digit"])
+        assert result["number"] == result["text"] == str(result["digit"]) and result["value"] == result["digit"]
+        assert result["punctuation"] == []
         [only] = result["digits"]
         assert only["digit"] == result["digit"] and only["probabilities"] == result["probabilities"]
         assert only["not_digit"] == result["not_digit"]

@@ -293,7 +293,8 @@ def test_cut_pieces_share_out_each_marks_ink(mnist):
     checked = 0
     for number in number_set(mnist.x_test, mnist.y_test, 40, seed=3)[5::10]:  # touching ones
         ink = ink_map(number.rgba)
-        components, groups, _ = find_marks(ink)
+        found = find_marks(ink)
+        components, groups = found.components, found.groups
         row = _Row(ink, components, groups)
         for g, whole in enumerate(row.boxes):
             pieces = row.cuts(g)

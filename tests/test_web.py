@@ -23,7 +23,8 @@ from playwright.sync_api import Page
 from test_segment import noise_page, slanted_bars
 
 from pipeline.bench.browser import draw_strokes, predict_in_page, read_in_page, serve
-from pipeline.bench.sets import number_set
+from pipeline.bench.page import number_strokes
+from pipeline.bench.sets import number_set, punctuated_set
 from pipeline.bench.writers import WRITERS
 from pipeline.config import CONFIDENCE_THRESHOLD, NOT_DIGIT, SEGMENT
 from pipeline.data.negatives import LETTERS, SYMBOLS, TRAINED, negative_set
@@ -31,6 +32,7 @@ from pipeline.data.strokes import draw_glyph
 from pipeline.read.personal import class_probabilities, typicality
 from pipeline.read.predict import Predictor
 from pipeline.read.preprocess import ink_map, preprocess_rgba
+from pipeline.read.punctuation import number_value
 from pipeline.read.segment import (
     Box,
     Scores,
@@ -625,8 +627,13 @@ def test_no_foreign_requests_and_csp(app_pages, foreign_requests):
 
 def assert_reading_parity(browser_reading: dict, reading) -> None:
     """Same boxes, same number, same marks that are not digits, same per-digit and per-mark inputs (1/255) and
-    probabilities, the digits' and "not a digit"'s (1e-4)."""
+    probabilities, the digits' and "not a digit"'s (1e-4); the same marks of the number, text and value."""
     assert browser_reading["number"] == reading.number
+    assert browser_reading["text"] == reading.text and browser_reading["value"] == number_value(reading.text)
+    punctuation = [(m["mark"], m["box"]) for m in browser_reading["punctuation"]]
+    assert punctuation == [(m.mark, m.box) for m in reading.punctuation]
+    for ours, theirs in zip(browser_reading["punctuation"], reading.punctuation, strict=True):
+        assert ours["confidence"] == pytest.approx(theirs.confidence, abs=1e-9)
     assert [d["box"] for d in browser_reading["digits"]] == [d.box for d in reading.digits]
     assert [m["box"] for m in browser_reading["marks"]] == [m.box for m in reading.marks]
     assert browser_reading["reason"] == reading.reason
@@ -643,6 +650,64 @@ def assert_reading_parity(browser_reading: dict, reading) -> None:
 def test_number_parity_with_python(app_pages, reference_reading, backend, name):
     rgba = number_images()[name]
     assert_reading_parity(read_in_page(app_pages(backend), rgba), reference_reading(rgba))
+
+
+@cache
+def punctuated_images() -> dict[str, np.ndarray]:
+    """Written numbers with marks from MNIST test digits: each kind, in every real-world style."""
+    digits, labels = mnist_test()
+    return {f"{n.label}-{n.style}": n.rgba for n in punctuated_set(digits, labels, 10, seed=5)}
+
+
+@pytest.mark.parametrize("name", list(punctuated_images()))
+def test_punctuated_number_parity_with_python(app_pages, reference_reading, name):
+    """The marks are geometry: one backend shows the page finds and places them as Python does."""
+    rgba = punctuated_images()[name]
+    assert_reading_parity(read_in_page(app_pages("wasm"), rgba), reference_reading(rgba))
+
+
+def test_uploaded_number_with_marks_shows_its_text(app_pages, reference_reading):
+    page = app_pages("wasm")
+    readings = {name: reference_reading(rgba) for name, rgba in punctuated_images().items()}
+    name = next(n for n, r in readings.items() if r.punctuation and len(r.digits) > 1)
+    upload(page, "amount.png", "image/png", _encode(punctuated_images()[name], "PNG"))
+    settle(page)
+    expected = readings[name]
+    prediction = page.locator('[data-testid="prediction"]')
+    assert prediction.get_attribute("data-text") == expected.text != expected.number
+    assert prediction.get_attribute("data-number") == expected.number
+    assert prediction.text_content() == expected.text
+    assert expected.text in page.text_content("[data-role=message]") or "Not sure" in page.text_content(
+        "[data-role=message]"
+    )
+
+
+@pytest.mark.parametrize(("text", "pattern"), [("4.7", r"\d\.\d"), ("-47", r"-\d\d"), ("4:70", r"\d:\d\d")])
+def test_marks_drawn_between_digits_are_read_from_the_strokes(app_pages, text, pattern):
+    """A tap between two digits is a decimal point, a bar before them a minus, two taps a colon; the digits are the
+    quick model's to read."""
+    page = app_pages("wasm")
+    clear(page)
+    draw_strokes(page, number_strokes(text))
+    settle(page)
+    shown = page.evaluate(READ_PAD_JS)
+    assert re.fullmatch(pattern, shown["text"]), shown["text"]
+    prediction = page.locator('[data-testid="prediction"]')
+    assert prediction.get_attribute("data-text") == shown["text"]
+    assert prediction.get_attribute("data-number") == shown["number"] == re.sub(r"\D", "", shown["text"])
+    # The marks are boxed on the pad with the digits.
+    assert page.get_attribute("#pad-boxes", "data-boxes").split().count("mark") == len(shown["marks"])
+    assert len(page.get_attribute("#pad-boxes", "data-boxes").split()) == len(shown["text"]) + len(shown["marks"])
+
+
+def test_a_lone_tap_on_the_pad_reads_as_a_point(app_pages):
+    page = app_pages("wasm")
+    clear(page)
+    draw_strokes(page, [[(0.5, 0.5)]])
+    settle(page)
+    prediction = page.locator('[data-testid="prediction"]')
+    assert prediction.get_attribute("data-text") == "." and prediction.get_attribute("data-number") == ""
+    assert page.evaluate(READ_PAD_JS)["value"] is None
 
 
 def test_grouping_of_marks_matches_python(app_pages):

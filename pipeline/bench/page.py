@@ -6,7 +6,8 @@ answer on screen (median and p95 over drawn digits, and over the last stroke of
 drawn 6-digit numbers), accuracy on the generated real-world images and exact
 accuracy on numbers drawn with the mouse, through the page's own reading and
 model; on the first backend also exact accuracy on the generated numbers and on numbers with letters beside
-them, and the share of held-out marks that are not digits the page flags, uploaded and drawn with the mouse.
+them, the share of held-out marks that are not digits the page flags, uploaded and drawn with the mouse, and numbers
+with marks (. , - : /), uploaded and drawn, with pointer-up to their answer.
 The page measures its own timings (performance.measure in web/src/main.js).
 """
 
@@ -22,7 +23,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from ..data.negatives import Negative, glyph
 from .browser import draw_strokes, launch_chromium, read_in_page, serve, teach_in_page
-from .sets import WrittenNumber, exact_accuracy, shares
+from .sets import WrittenNumber, exact_accuracy, punctuated_accuracy, shares
 from .writers import WRITERS, draw
 
 BACKENDS = ("wasm", "webgl", "cpu")
@@ -48,18 +49,30 @@ DIGIT_STROKES = {
     "8": [[(0.5, 0.5), (0.2, 0.3), (0.5, 0.05), (0.8, 0.3), (0.5, 0.5), (0.15, 0.75), (0.5, 0.95), (0.85, 0.75)]],
     "9": [[(0.8, 0.3), (0.5, 0.05), (0.2, 0.25), (0.45, 0.5), (0.8, 0.3), (0.75, 0.95)]],
 }
+# The marks of a number as pen strokes, in a cell as tall as a digit's and `MARK_WIDTHS` of it wide: a point is a
+# tap, a colon two.
+MARK_STROKES = {
+    ".": [[(0.5, 0.93)]],
+    ",": [[(0.6, 0.9), (0.3, 1.15)]],
+    "-": [[(0.05, 0.5), (0.95, 0.52)]],
+    ":": [[(0.5, 0.3)], [(0.5, 0.85)]],
+    "/": [[(0.95, -0.12), (0.05, 1.1)]],
+}
+MARK_WIDTHS = {".": 0.35, ",": 0.35, "-": 1.0, ":": 0.35, "/": 0.8}
 DRAWN_NUMBERS = 30
 SURE_DIGITS = '[data-testid="digits"] [data-state="sure"]'  # the digits of the answer read above the threshold
 
 
 def number_strokes(number: str) -> list[list[tuple[float, float]]]:
-    """Pen strokes (pad fractions) writing `number` across the pad, each digit in a cell of its own."""
+    """Pen strokes (pad fractions) writing `number` across the pad, each digit or mark in a cell of its own."""
     cell, gap = 0.12, 0.03
-    left = (1 - len(number) * cell - (len(number) - 1) * gap) / 2
+    widths = [cell * MARK_WIDTHS.get(c, 1.0) for c in number]
+    left = (1 - sum(widths) - (len(number) - 1) * gap) / 2
     strokes = []
-    for k, digit in enumerate(number):
-        x0 = left + k * (cell + gap)
-        strokes += [[(x0 + x * cell, 0.15 + y * 0.7) for x, y in stroke] for stroke in DIGIT_STROKES[digit]]
+    for c, width in zip(number, widths, strict=True):
+        shapes = MARK_STROKES[c] if c in MARK_STROKES else DIGIT_STROKES[c]
+        strokes += [[(left + x * width, 0.15 + y * 0.7) for x, y in stroke] for stroke in shapes]
+        left += width + gap
     return strokes
 
 
@@ -133,6 +146,33 @@ def _drawn_numbers(page: Page) -> dict:
     }
 
 
+# Six characters with marks, drawn on the pad: each kind of sets.PUNCTUATED ("d" a digit).
+DRAWN_PUNCTUATED = ("dd.ddd", "-dd.dd", "dd,ddd", "dd:dd", "dd/ddd", "d.dddd")
+DRAWN_PUNCTUATED_COUNT = 30
+
+
+def _drawn_punctuated(page: Page) -> dict:
+    """Numbers of six characters with marks drawn with the mouse: the share read exactly, marks included, and
+    pointer-up to the whole answer after the last stroke (a point is the last stroke of none of them)."""
+    rng = np.random.default_rng(3)
+    correct, answer_ms = 0, []
+    for i in range(DRAWN_PUNCTUATED_COUNT):
+        text = "".join(str(rng.integers(0, 10)) if c == "d" else c for c in DRAWN_PUNCTUATED[i % len(DRAWN_PUNCTUATED)])
+        page.click('[data-testid="clear"]')
+        draw_strokes(page, number_strokes(text))
+        page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+        correct += page.get_attribute('[data-testid="prediction"]', "data-text") == text
+        answer_ms.append(page.evaluate(MEASURES_JS, "pointerup-to-answer")[-1])
+    return {
+        "drawn_punctuated_accuracy": correct / DRAWN_PUNCTUATED_COUNT,
+        "punctuated_pointer_up_to_answer_ms": {
+            "median": round(_percentile(answer_ms, 50), 1),
+            "p95": round(_percentile(answer_ms, 95), 1),
+            "samples": len(answer_ms),
+        },
+    }
+
+
 STORED_EXAMPLES = 200
 
 
@@ -195,6 +235,7 @@ def measure_browser(
     numbers: list[WrittenNumber],
     negatives: list[Negative],
     labelled: list[WrittenNumber],
+    punctuated: list[WrittenNumber],
 ) -> dict:
     """Figures per backend for the site in `dist`, each backend in a fresh browser profile."""
     threshold = json.loads((dist / "config.json").read_text())["confidence_threshold"]
@@ -220,8 +261,14 @@ def measure_browser(
                 "realworld_accuracy": _realworld_accuracy(page, realworld),
             }
             if backend == BACKENDS[0]:
-                read = [read_in_page(page, n.rgba)["number"] for n in numbers]
-                results[backend]["numbers_exact_accuracy"] = exact_accuracy(numbers, read)
+                readings = [read_in_page(page, n.rgba) for n in numbers]
+                results[backend]["numbers_exact_accuracy"] = exact_accuracy(numbers, [r["number"] for r in readings])
+                results[backend]["numbers_gaining_marks"] = float(np.mean([bool(r["punctuation"]) for r in readings]))
+                readings = [read_in_page(page, n.rgba) for n in punctuated]
+                results[backend]["punctuated"] = punctuated_accuracy(
+                    punctuated, [(r["number"], r["text"]) for r in readings]
+                )
+                results[backend].update(_drawn_punctuated(page))
                 read = [read_in_page(page, n.rgba)["number"] for n in labelled]
                 results[backend]["labelled_numbers_exact_accuracy"] = exact_accuracy(labelled, read)
                 results[backend]["not_digit_flagged"] = _not_digits_flagged(page, negatives, threshold)

@@ -87,6 +87,15 @@ def headline(report: dict) -> str:
                 f"{_pct(page['labelled_numbers_exact_accuracy']['overall'])}",
             ),
         ]
+    if "punctuated" in page:
+        rows[5:5] = [
+            (
+                f"numbers with marks (. , - : /, {report['punctuated_number_images']}) whose digits read right, read "
+                "exactly with their marks, worst kind, Python / page; drawn on the pad",
+                f"{_pct(_worst(run['punctuated_python']))} / {_pct(_worst(page['punctuated']))}; "
+                f"{_pct(page['drawn_punctuated_accuracy'], 0)}",
+            ),
+        ]
     lines = [
         f"Measured by `invoke bench` on {report['date'][:10]} on {report['machine']} (the instruction set and "
         "kernels last); every table: [docs/results.md](docs/results.md).",
@@ -96,6 +105,43 @@ def headline(report: dict) -> str:
         *(f"| {name} | {value} |" for name, value in rows),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _worst(punctuated: dict) -> float:
+    """The lowest share read exactly, marks included, over the kinds of punctuated numbers."""
+    return min(v for k, v in punctuated["exact_of_digits_right"].items() if k != "overall")
+
+
+def _punctuated_table(report: dict, full: dict, browser: dict) -> list[str]:
+    python = full.get("punctuated_python")
+    page = next((b for b in browser.values() if "punctuated" in b), None)
+    if not python or not page:
+        return []
+    lines = [
+        "",
+        f"Numbers with marks ({report['punctuated_number_images']} images of five kinds): the share whose digits all "
+        "read right, and of those the share read exactly, marks included:",
+        "",
+        "| kind | digits right, Python / page | exact of those, Python / page |",
+        "|---|---|---|",
+    ]
+    for kind in python["digits_right"]:
+        exact, page_exact = python["exact_of_digits_right"], page["punctuated"]["exact_of_digits_right"]
+        shown = [_pct(exact[kind]) if kind in exact else "-", _pct(page_exact[kind]) if kind in page_exact else "-"]
+        lines.append(
+            f"| {kind} | {_pct(python['digits_right'][kind])} / {_pct(page['punctuated']['digits_right'][kind])} "
+            f"| {shown[0]} / {shown[1]} |"
+        )
+    timing = page["punctuated_pointer_up_to_answer_ms"]
+    lines += [
+        "",
+        "Written numbers without marks whose reading gained one: "
+        f"Python {_pct(full['numbers_gaining_marks_python'], 2)}, page {_pct(page['numbers_gaining_marks'], 2)}. "
+        "Numbers of six characters with marks drawn on the pad "
+        f"({timing['samples']}): {_pct(page['drawn_punctuated_accuracy'], 0)} read exactly; pointer-up to answer "
+        f"{timing['median']:.1f} ms median, {timing['p95']:.1f} ms p95.",
+    ]
+    return lines
 
 
 def results_page(report: dict) -> str:
@@ -271,6 +317,7 @@ def markdown_table(report: dict) -> str:
     full = runs.get(FULL_RUN, {})
     lines += _new_writers_table(full.get("new_writers_python"), browser)
     lines += _not_digit_table(full, browser)
+    lines += _punctuated_table(report, full, browser)
     python, in_browser = full.get("numbers_exact_accuracy_python"), _page_numbers(browser)
     if python and in_browser:
         lines += ["", f"Written numbers ({report['number_images']} images, exact-number accuracy, full build):", ""]

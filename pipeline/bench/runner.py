@@ -33,7 +33,16 @@ from ..read.predict import Predictor, tflite_runner
 from ..read.segment import Reading
 from ..settings import QUICK, BuildOptions, TrainSettings
 from .results import FULL_RUN, markdown_table, publish
-from .sets import WrittenNumber, exact_accuracy, labelled_number_set, number_set, realworld_set, shares
+from .sets import (
+    WrittenNumber,
+    exact_accuracy,
+    labelled_number_set,
+    number_set,
+    punctuated_accuracy,
+    punctuated_set,
+    realworld_set,
+    shares,
+)
 from .writers import WRITERS, teach_writer, writer_samples
 
 NOTEBOOK = {"per_class": 1000, "epochs": 20}  # the protocol of the notebook we grew from
@@ -47,6 +56,8 @@ THROUGHPUT_BATCH = 100
 NEGATIVE_COUNT = 400
 # Numbers with held-out letters beside them ("Nr 42"): 50 of each length (1 to 4 digits).
 LABELLED_NUMBER_COUNT = 200
+# Numbers with marks (sets.PUNCTUATED): 100 of each kind.
+PUNCTUATED_COUNT = 500
 
 
 def _images_per_second(run_batch, inputs: np.ndarray) -> float:
@@ -81,6 +92,20 @@ def python_realworld_accuracy(predictor: Predictor, realworld: list[tuple[str, n
 
 def python_number_accuracy(predictor: Predictor, numbers: list[WrittenNumber]) -> dict[str, float]:
     return exact_accuracy(numbers, [predictor.read(n.rgba).number for n in numbers])
+
+
+def python_numbers(predictor: Predictor, numbers: list[WrittenNumber]) -> tuple[dict[str, float], float]:
+    """Exact accuracy on written numbers, and the share of their readings that gained a mark (. , - : /) that was
+    not written."""
+    readings = [predictor.read(n.rgba) for n in numbers]
+    gained = float(np.mean([bool(r.punctuation) for r in readings]))
+    return exact_accuracy(numbers, [r.number for r in readings]), gained
+
+
+def python_punctuated(predictor: Predictor, numbers: list[WrittenNumber]) -> dict[str, dict[str, float]]:
+    """Numbers with marks: digits right, and of those, read exactly with their marks (sets.punctuated_accuracy)."""
+    readings = [predictor.read(n.rgba) for n in numbers]
+    return punctuated_accuracy(numbers, [(r.number, r.text) for r in readings])
 
 
 def python_not_digit_flagged(predictor: Predictor, negatives: list[Negative], threshold: float) -> dict[str, float]:
@@ -183,6 +208,7 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     numbers = number_set(data.x_test, data.y_test, NUMBER_COUNT // (8 if quick else 1), seed=seed)
     labelled = labelled_number_set(data.x_test, data.y_test, LABELLED_NUMBER_COUNT // (8 if quick else 1), seed=seed)
     negatives = negative_set(HELD_OUT, NEGATIVE_COUNT // (8 if quick else 1), seed=seed)
+    punctuated = punctuated_set(data.x_test, data.y_test, PUNCTUATED_COUNT // (8 if quick else 1), seed=seed)
     inputs = to_model_input(data.x_test[:THROUGHPUT_IMAGES])
     protocol = QUICK if quick else NOTEBOOK
     # The notebook trained for its whole epoch budget: patience as long as the budget keeps that.
@@ -210,7 +236,9 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
                 metrics = run_build(options)
                 runs[name] = _summary(metrics, options.out, inputs, realworld)
     predictor = Predictor(out / EXPORT_PATHS["tflite"])
-    runs[FULL_RUN]["numbers_exact_accuracy_python"] = python_number_accuracy(predictor, numbers)
+    full = runs[FULL_RUN]
+    full["numbers_exact_accuracy_python"], full["numbers_gaining_marks_python"] = python_numbers(predictor, numbers)
+    full["punctuated_python"] = python_punctuated(predictor, punctuated)
     runs[FULL_RUN]["new_writers_python"] = python_new_writers(predictor, data.x_test, data.y_test)
     threshold = json.loads((out / "config.json").read_text())["confidence_threshold"]
     runs[FULL_RUN]["not_digit_flagged_python"] = python_not_digit_flagged(predictor, negatives, threshold)
@@ -228,8 +256,9 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
         "number_images": len(numbers),
         "not_digit_images": len(negatives),
         "labelled_number_images": len(labelled),
+        "punctuated_number_images": len(punctuated),
         "runs": runs,
-        "browser": measure_browser(out, realworld, numbers, negatives, labelled),
+        "browser": measure_browser(out, realworld, numbers, negatives, labelled, punctuated),
     }
     write_json(out / "bench.json", report)
     table = markdown_table(report)

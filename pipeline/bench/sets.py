@@ -5,6 +5,8 @@
   exact-number accuracy measures what a user who photographs a house number or a meter reading gets.
 - `labelled_number_set`: such numbers with held-out letters before or after them ("Nr 42", "42 kg" but in letters
   the model never learnt as not digits), which must read as the number alone.
+- `punctuated_set`: numbers written with the marks of `data/punctuation.py`, of five kinds (`PUNCTUATED`), which
+  must read exactly, marks included.
 """
 
 from __future__ import annotations
@@ -108,3 +110,61 @@ def labelled_number_set(
         rgba = paint(strength, (height + 2 * margin, width + 2 * margin), (margin, margin), style, rng)
         numbers.append(WrittenNumber(style, False, "".join(str(int(labels[j])) for j in chosen), rgba))
     return numbers
+
+
+# The kinds of punctuated numbers, as patterns: "d" is a digit, "D" an optional one; any other character a mark.
+PUNCTUATED = {
+    "decimal": ("Dd.d", "DDd.dd", "d.dd"),
+    "negative": ("-d", "-Dd", "-DDd", "-d.d"),
+    "thousands": ("DDd,ddd", "d,ddd,ddd"),
+    "time": ("Dd:dd",),
+    "date": ("Dd/Dd", "Dd/Dd/dd"),
+}
+
+
+def punctuated_set(images: np.ndarray, labels: np.ndarray, count: int, seed: int = 0) -> list[WrittenNumber]:
+    """`count` spaced numbers with marks (`PUNCTUATED`'s kinds in turn, their patterns at random), digits drawn from
+    `images`, in the real-world styles in turn; each label is its text, e.g. "94.05"."""
+    rng = np.random.default_rng(seed)
+    kinds = list(PUNCTUATED)
+    numbers = []
+    for i in range(count):
+        patterns = PUNCTUATED[kinds[i % len(kinds)]]
+        pattern = patterns[int(rng.integers(len(patterns)))]
+        characters = [c for c in pattern if c != "D" or rng.random() < 0.5]
+        digits = rng.choice(len(images), size=sum(c in "dD" for c in characters), replace=False)
+        items, text, k = [], "", 0
+        for c in characters:
+            if c in "dD":
+                items.append(images[digits[k]])
+                text += str(int(labels[digits[k]]))
+                k += 1
+            else:
+                items.append(c)
+                text += c
+        style = STYLES[(i // len(kinds)) % len(STYLES)]
+        rgba, _ = write(items, False, style, rng)
+        numbers.append(WrittenNumber(style, False, text, rgba))
+    return numbers
+
+
+def punctuated_kind(text: str) -> str:
+    """The kind of PUNCTUATED a punctuated number's text is (a negative decimal is a negative)."""
+    for kind, mark in (("negative", "-"), ("date", "/"), ("time", ":"), ("thousands", ","), ("decimal", ".")):
+        if mark in text:
+            return kind
+    raise ValueError(f"no mark in {text!r}")
+
+
+def punctuated_accuracy(numbers: list[WrittenNumber], read: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """Per kind and overall, from (digits, text) read for each number: the share whose digits are all right, and of
+    those, the share read exactly, marks included (the issue's measure: marks are judged where the digits are)."""
+    digits: dict[str, list[bool]] = {}
+    exact: dict[str, list[bool]] = {}
+    for number, (number_read, text_read) in zip(numbers, read, strict=True):
+        kind = punctuated_kind(number.label)
+        right = number_read == "".join(c for c in number.label if c.isdigit())
+        digits.setdefault(kind, []).append(right)
+        if right:
+            exact.setdefault(kind, []).append(text_read == number.label)
+    return {"digits_right": shares(digits), "exact_of_digits_right": shares(exact)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from .punctuation import draw_mark, stroke_width
 from .render import STYLES, paint
 
 LENGTHS = (2, 3, 4, 5, 6)
@@ -31,20 +32,35 @@ def _slanted(digit: np.ndarray, height: int, slant: float) -> np.ndarray:
 
 
 def compose(
-    digits: list[np.ndarray], touching: bool, rng: np.random.Generator
+    digits: list[np.ndarray | str], touching: bool, rng: np.random.Generator
 ) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Ink coverage (0..1) of the digits written side by side, and each digit's columns [left, right)."""
+    """Ink coverage (0..1) of the digits written side by side, and each digit's columns [left, right). An item that
+    is a string is one of the marks of `data/punctuation.py`, drawn in proportion to the digits."""
     base = int(rng.integers(24, 72))
     slant = float(rng.uniform(-0.25, 0.25))
     glyphs, tops = [], []
     for digit in digits:
+        if isinstance(digit, str):
+            continue
         height = max(8, round(base * rng.uniform(0.85, 1.15)))
         glyphs.append(_slanted(digit, height, slant))
         tops.append(round(base * rng.uniform(-0.1, 0.1)) - (height - base) // 2)
+    marked = [isinstance(item, str) for item in digits]
+    stroke = float(np.median([stroke_width(glyph > 0.5) for glyph in glyphs])) if any(marked) else 0.0
+    for i, item in enumerate(digits):
+        if marked[i]:
+            glyph, top = draw_mark(item, base, stroke, slant, rng)
+            glyphs.insert(i, glyph)
+            tops.insert(i, top)
     # Spaced digits leave a gap of a tenth to half a digit's height; touching ones overlap by a tenth to a
-    # fifth of it, so that their strokes run into each other.
+    # fifth of it, so that their strokes run into each other. A mark is written closer, and touches nothing.
     gaps = [
-        -round(base * rng.uniform(0.1, 0.2)) if touching else round(base * rng.uniform(0.1, 0.5)) for _ in digits[1:]
+        round(base * rng.uniform(0.05, 0.25))
+        if before or after
+        else -round(base * rng.uniform(0.1, 0.2))
+        if touching
+        else round(base * rng.uniform(0.1, 0.5))
+        for before, after in zip(marked, marked[1:], strict=False)
     ]
     lefts = [0]
     for glyph, gap in zip(glyphs, gaps, strict=False):
@@ -60,7 +76,7 @@ def compose(
 
 
 def write(
-    digits: list[np.ndarray], touching: bool, style: str, rng: np.random.Generator
+    digits: list[np.ndarray | str], touching: bool, style: str, rng: np.random.Generator
 ) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """RGBA of the digits written side by side in `style`, somewhere in a larger frame, and each digit's
     columns [left, right) in it."""

@@ -18,6 +18,7 @@ from ..errors import InputError
 from .images import load_rgba
 from .personal import Example, personalize, reembed, typicality
 from .preprocess import ink_map
+from .punctuation import number_value
 from .segment import DigitRead, Reading, Scores, model_scores, read_number
 
 
@@ -48,6 +49,9 @@ class Prediction:
             "probabilities": _floats(single.probabilities) if single else None,
             "not_digit": single.not_digit if single else None,
             "number": self.reading.number,
+            # What was read, marks included ("94.05"), and that text as a number where it is one.
+            "text": self.reading.text,
+            "value": number_value(self.reading.text),
             "digits": [
                 {
                     "digit": d.digit,
@@ -60,6 +64,10 @@ class Prediction:
             ],
             # Marks read as not digits and left out of the number.
             "marks": [{"not_digit": m.not_digit, "box": m.box} for m in self.reading.marks],
+            # The marks of the number (. , - : /), each with how surely it was told from a speck or a digit.
+            "punctuation": [
+                {"mark": m.mark, "confidence": m.confidence, "box": m.box} for m in self.reading.punctuation
+            ],
         }
         if self.reason:
             fields["reason"] = self.reason
@@ -70,15 +78,19 @@ class Prediction:
 
     def as_text(self) -> str:
         single = self.single
-        if single:
+        if single and not self.reading.punctuation:
             bars = " ".join(f"{label}:{p:.3f}" for label, p in zip(LABELS, single.probabilities, strict=True))
             bars += f" not a digit:{single.not_digit:.3f}"
             return f"{self.file}: {single.digit} (confidence {single.confidence:.3f})  [{bars}]"
+        marks = ", ".join(f"{m.mark} {m.confidence:.3f}" for m in self.reading.punctuation)
         if not self.reading.digits:
+            if marks:
+                return f"{self.file}: {self.reading.text} (no digit; confidence of each mark: {marks})"
             answer = "not a digit" if self.reading.marks else "no digit"
             return f"{self.file}: {answer} ({self.reason})"
         each = ", ".join(f"{d.digit} {d.confidence:.3f}" for d in self.reading.digits)
-        return f"{self.file}: {self.reading.number} (confidence of each digit: {each})"
+        marks = f"; of each mark: {marks}" if marks else ""
+        return f"{self.file}: {self.reading.text} (confidence of each digit: {each}{marks})"
 
 
 def _floats(values: np.ndarray) -> list[float]:

@@ -14,7 +14,8 @@ the training digits' prototypes), and the best one wins. A candidate may also
 be read as a mark that is not a digit, by the model's own probability of that
 (its eleventh class): the letters of "Nr 42" are left out of the number, each
 with its box, and a word reads no number at all. Each digit then goes through
-the single-digit preprocessing unchanged.
+the single-digit preprocessing unchanged. Before all this, the marks of a number (. , - : /) are told by their
+shape and place in the row (`punctuation.py`) and taken out of it, so that a slash is never also read as a 1.
 
 `web/src/read/segment.js` mirrors this file step by step, with the same parameters
 (`config.SEGMENT`, written to `dist/config.json`), so the page and
@@ -32,6 +33,7 @@ from scipy import ndimage
 
 from ..config import IMAGE_SIZE, LABELS, SEGMENT
 from .preprocess import InkMap, blank_reason, digit_input, round_half_up, scale_to_peak
+from .punctuation import Mark, Shape, find_punctuation, in_place, shapes
 
 _LEFT_OUT = -1  # a piece the best reading leaves out
 IMAGE_SHAPE = (IMAGE_SIZE, IMAGE_SIZE)
@@ -219,14 +221,31 @@ class DigitRead:
 
 
 @dataclass
+class PunctuationRead:
+    """A mark of a number read (read/punctuation.py): one of punctuation.MARKS."""
+
+    mark: str
+    box: list[int]  # [x, y, width, height] in the source image's pixels
+    confidence: float
+
+
+@dataclass
 class Reading:
     digits: list[DigitRead] = field(default_factory=list)
     reason: str | None = None  # why nothing, or something, was left out
     marks: list[DigitRead] = field(default_factory=list)  # marks read as not digits, left to right
+    punctuation: list[PunctuationRead] = field(default_factory=list)  # marks of the number, left to right
 
     @property
     def number(self) -> str:
         return "".join(str(d.digit) for d in self.digits)
+
+    @property
+    def text(self) -> str:
+        """The digits and the marks of the number, left to right (by their boxes' centres; ties: the digit)."""
+        items = [(d.box[0] * 2 + d.box[2], 0, str(d.digit)) for d in self.digits]
+        items += [(m.box[0] * 2 + m.box[2], 1, m.mark) for m in self.punctuation]
+        return "".join(character for _, _, character in sorted(items, key=lambda item: item[:2]))
 
 
 class _Row:
@@ -357,9 +376,22 @@ def _keep_largest(items: list, sizes: list[int], count: int) -> list:
     return [items[i] for i in keep]
 
 
-def find_marks(ink: InkMap) -> tuple[Components, list[list[int]], list[str]]:
-    """The groups of marks that may be digits, left to right, and what was set aside."""
-    components = find_components(scale_to_peak(ink.ink, ink.contrast) > 0)
+@dataclass(frozen=True)
+class Marks:
+    """What find_marks finds: the components, the groups of them that may be digits (left to right), the marks of
+    a number among them (read/punctuation.py), and notes on what was set aside."""
+
+    components: Components
+    groups: list[list[int]]
+    shapes: list[Shape]
+    punctuation: list[Mark]
+    notes: list[str]
+
+
+def find_marks(ink: InkMap) -> Marks:
+    """The groups of marks that may be digits, left to right, the marks of a number, and what was set aside."""
+    mask = scale_to_peak(ink.ink, ink.contrast) > 0
+    components = find_components(mask)
     boxes = components.boxes
     tallest = max(box.height for box in boxes)
     notes = []
@@ -367,9 +399,14 @@ def find_marks(ink: InkMap) -> tuple[Components, list[list[int]], list[str]]:
     # A piece touching both side edges is a rule, a frame or a grid (unless it is all there is).
     width = ink.ink.shape[1]
     spanning = [b.left == 0 and b.right == width for b in boxes]
-    marks = [i for i in range(len(boxes)) if not specks[i] and not spanning[i]]
+    pieces = shapes(components.labels, boxes, mask)
+    punctuation = find_punctuation(pieces, [i for i in range(len(boxes)) if not spanning[i]] or list(range(len(boxes))))
+    used = {k for mark in punctuation for k in mark.members}
+    marks = [i for i in range(len(boxes)) if not specks[i] and not spanning[i] and i not in used]
     if not marks:
-        marks = [i for i in range(len(boxes)) if not specks[i]]
+        marks = [i for i in range(len(boxes)) if not specks[i] and i not in used]
+    if not marks:
+        return Marks(components, [], pieces, punctuation, notes)
     elif any(spanning):
         notes.append(f"{sum(spanning)} line(s) across the whole image ignored")
     groups, lines = group_marks([boxes[i] for i in marks])
@@ -385,7 +422,7 @@ def find_marks(ink: InkMap) -> tuple[Components, list[list[int]], list[str]]:
     if len(groups) > most:
         sizes = [sum(components.sizes[m] for m in members) for members in groups]
         groups = _keep_largest(groups, sizes, most)
-    return components, groups, notes
+    return Marks(components, groups, pieces, punctuation, notes)
 
 
 @dataclass
@@ -398,14 +435,16 @@ class Candidates:
     sizes: list[int]  # ink pixels
     inputs: np.ndarray  # (N, 28, 28), each through the single-digit preprocessing
     notes: list[str]  # what find_marks set aside
+    shapes: list[Shape]  # of every component
+    punctuation: list[Mark]  # the marks of a number, before they are placed among the digits read
 
 
 def find_candidates(ink: InkMap) -> Candidates:
     """The candidate digits of a (not blank) ink map, for the model to choose among."""
-    components, groups, notes = find_marks(ink)
-    row = _Row(ink, components, groups)
-    pieces = [piece for g in range(len(groups)) for piece in row.cuts(g)]
-    shortest = SEGMENT["min_height_fraction"] * max(box.height for box in row.boxes)
+    found = find_marks(ink)
+    row = _Row(ink, found.components, found.groups)
+    pieces = [piece for g in range(len(found.groups)) for piece in row.cuts(g)]
+    shortest = SEGMENT["min_height_fraction"] * max((box.height for box in row.boxes), default=0)
     # A mark whole is always a candidate, even when cut into more than max_pieces (a small digit's cuts are close).
     group_end = {piece.group: i + 1 for i, piece in enumerate(pieces)}
     spans, boxes, sizes, crops = [], [], [], []
@@ -426,7 +465,9 @@ def find_candidates(ink: InkMap) -> Candidates:
                 crops.append(crop)
                 sizes.append(size)
     inputs = np.array([digit_input(crop) for crop in crops])
-    return Candidates(pieces, spans, boxes, sizes, inputs.reshape(-1, *IMAGE_SHAPE), notes)
+    return Candidates(
+        pieces, spans, boxes, sizes, inputs.reshape(-1, *IMAGE_SHAPE), found.notes, found.shapes, found.punctuation
+    )
 
 
 def read_number(ink: InkMap, classify: Classify) -> Reading:
@@ -507,11 +548,27 @@ def read_number(ink: InkMap, classify: Classify) -> Reading:
         most = SEGMENT["max_digits"]
         notes.append(f"{len(digits) - most} more mark(s) dropped: at most {most} digits are read")
         digits = _keep_largest(digits, sizes, most)
+    # A mark alone in the image needs no digit; among marks that may be digits, one beside the digits read does.
+    columns = [(found.boxes[k].left + found.boxes[k].right) / 2 for k, is_digit in chosen if is_digit]
+    placed = in_place(found.punctuation, found.shapes, columns) if found.spans else list(found.punctuation)
+    # At most max_digits characters in all: the least sure marks go first.
+    placeable = len(placed)
+    while placed and len(placed) + len(digits) > SEGMENT["max_digits"]:
+        placed.remove(min(placed, key=lambda m: m.confidence))
+    if len(placed) < placeable:
+        most = SEGMENT["max_digits"]
+        notes.append(f"{placeable - len(placed)} more mark(s) dropped: at most {most} characters are read")
+    punctuation = [_punctuation_read(mark, found.shapes, ink) for mark in placed]
     if marks:
         notes.insert(0, _marks_note(len(marks)) + (" left out" if digits else ""))
-    elif not digits:
+    elif not digits and not punctuation:
         notes.insert(0, "no digit found")
-    return Reading(digits, "; ".join(notes) or None, marks)
+    return Reading(digits, "; ".join(notes) or None, marks, punctuation)
+
+
+def _punctuation_read(mark: Mark, pieces: list[Shape], ink: InkMap) -> PunctuationRead:
+    box = _union([pieces[k].box for k in mark.members])
+    return PunctuationRead(mark.mark, to_source(box, ink), mark.confidence)
 
 
 def _close_enough(run: list[Piece], row: _Row) -> bool:

@@ -69,7 +69,7 @@ function createApi(config, model, pad, store) {
      * lifting the pen after the sixth digit costs about what a lone digit does.
      */
     async readPad() {
-      const { digits, notes } = pad.digitImages(config);
+      const { digits, punctuation, notes } = pad.digitImages(config);
       const fresh = digits.filter(({ key }) => !padReadings.has(key));
       const pixels = fresh.map(({ image }) => preprocess(image(), config).pixels);
       const outputs = await model.run(pixels);
@@ -77,7 +77,7 @@ function createApi(config, model, pad, store) {
       const keys = new Set(digits.map(({ key }) => key));
       for (const key of padReadings.keys()) if (!keys.has(key)) padReadings.delete(key);
       // The examples may have changed since a digit was read: combine afresh, which costs microseconds.
-      return reader.readGroups(digits.map(({ box, key }) => ({ box, ...padReadings.get(key) })), notes);
+      return reader.readGroups(digits.map(({ box, key }) => ({ box, ...padReadings.get(key) })), notes, punctuation);
     },
     /**
      * Stores imageData (read as one digit) as an example of `label` (0-9, or 10 for "not a digit"); resolves to
@@ -182,12 +182,14 @@ async function start() {
       const reading = await job();
       if (!reading) return;
       const unsure = (d) => d.confidence < config.confidence_threshold;
-      if (reading.digits.length) panel.showReading(reading);
+      if (reading.digits.length || reading.punctuation?.length) panel.showReading(reading);
       else if (reading.marks.length) panel.showNotDigit(reading);
       else panel.showBlank();
       pad.markBoxes([
         ...reading.digits.map((d) => ({ box: d.box, kind: unsure(d) ? 'unsure' : 'digit' })),
         ...reading.marks.map((m) => ({ box: m.box, kind: 'mark' })),
+        // The marks of the number are boxed as its digits are.
+        ...(reading.punctuation ?? []).map((m) => ({ box: m.box, kind: unsure(m) ? 'unsure' : 'digit' })),
       ], reading.placement);
     } catch (error) {
       panel.showError(`Prediction failed: ${error.message}`);

@@ -4,6 +4,8 @@
 // read as not digits are listed apart. Under each digit and mark, "Wrong? It
 // was" teaches the right answer (onCorrect), "not a digit" among them.
 const percent = (p) => `${Math.round(p * 100)}%`;
+// What each mark of a number (read/punctuation.js) is called in a sentence.
+const MARK_NAMES = { '.': 'decimal point', ',': 'comma', '-': 'minus', ':': 'colon', '/': 'slash' };
 
 /** How a class reads in a sentence ("that was …"): "a 7", or "not a digit" (the last class). */
 export const describeLabel = (classes, label) => (label === classes.length - 1 ? classes[label] : `a ${classes[label]}`);
@@ -119,12 +121,13 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
   }
 
   function show({
-    number = '', single = '', confidence = '', message = '', probabilities = null, pixels = null, digits = [], marks = [],
-    state,
+    number = '', text = number, single = '', confidence = '', message = '', probabilities = null, pixels = null,
+    digits = [], marks = [], state,
   }) {
-    digitEl.textContent = number;
+    digitEl.textContent = text;
     digitEl.dataset.digit = single;
     digitEl.dataset.number = number;
+    digitEl.dataset.text = text;
     confidenceEl.textContent = confidence;
     messageEl.textContent = message;
     root.dataset.state = state;
@@ -163,13 +166,22 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
       });
     },
     /**
-     * A reading: {number, digits: [{digit, confidence, probabilities, notDigit, pixels}], marks} with at least
-     * one digit; the marks were left out of the number.
+     * A reading: {number, text, digits: [{digit, confidence, probabilities, notDigit, pixels}], marks, punctuation:
+     * [{mark, confidence}]} with at least one digit or mark of a number; the marks that are not digits were left out.
      */
-    showReading({ number, digits, marks = [] }) {
+    showReading({ number, text = number, digits, marks = [], punctuation = [] }) {
       const unsure = digits.filter((d) => d.confidence < threshold);
-      const state = unsure.length ? 'unsure' : 'sure';
-      if (digits.length === 1) {
+      // A mark of the number told from a speck or a 1 only narrowly is unsure as a digit is.
+      const unsureMarks = punctuation.filter((m) => m.confidence < threshold);
+      const state = unsure.length || unsureMarks.length ? 'unsure' : 'sure';
+      const doubt = unsureMarks.map((m) => `Not sure about the ${MARK_NAMES[m.mark]}.`).join(' ');
+      if (!digits.length) {
+        const names = punctuation.map((m) => MARK_NAMES[m.mark]).join(' and ');
+        return show({
+          number, text, confidence: `a ${names}, no digit`, message: doubt || `It reads ${text}`, marks, state,
+        });
+      }
+      if (digits.length === 1 && !punctuation.length) {
         const [only] = digits;
         const message = unsure.length
           ? `Not sure: ${classes[only.digit]} or ${classes[runnerUp(only)]}?`
@@ -183,10 +195,11 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
       const message = unsure.length
         ? `Not sure about ${unsure.length === 1 ? 'one digit' : `${unsure.length} digits`}: ${unsure
           .map((d) => `${classes[d.digit]} or ${classes[runnerUp(d)]}?`).join(' ')}`
-        : `It reads ${number}.`;
+        : doubt || `It reads ${text}.`;
       return show({
-        number, confidence: `${digits.length} digits, the least sure ${percent(least.confidence)} confident`,
-        message, digits, marks, state,
+        number, text,
+        confidence: `${digits.length} digit${digits.length === 1 ? '' : 's'}, the least sure ${percent(least.confidence)} confident`,
+        message: unsure.length && doubt ? `${message} ${doubt}` : message, digits, marks, state,
       });
     },
   };

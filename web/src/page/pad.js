@@ -1,11 +1,13 @@
 // Drawing pad: pointer strokes (mouse, touch, pen) on an opaque white canvas,
 // with undo of the last stroke. It is wide enough for a number; the strokes are
 // known, so the digits are the strokes grouped by horizontal overlap
-// (segment.js's groupMarks), each rendered alone the way a lone digit is.
+// (segment.js's groupMarks), each rendered alone the way a lone digit is. The marks of a number (. , - : /) are
+// found in the pad's pixels as in an image's (punctuation.js), and their strokes are no digit's.
 // The backing store is HEIGHT pixels tall whatever the screen, so a digit's
 // image does not depend on the screen it was drawn on; its width follows the
 // pad's shape on the page.
-import { dropDots, groupMarks, unionAll } from '../read/segment.js';
+import { findPunctuation, shapes } from '../read/punctuation.js';
+import { dropDots, findComponents, groupMarks, unionAll } from '../read/segment.js';
 
 const HEIGHT = 280;
 const LINE_WIDTH = 20; // about MNIST's stroke-to-digit ratio at this size
@@ -86,6 +88,30 @@ export function createPad(canvas, overlay, onChange) {
     redraw();
   }
 
+  // The marks of a number among the strokes, read from the pad's own pixels as from an image's
+  // (punctuation.js): {punctuation: [{mark, confidence, box}], strokesOf: [the strokes of each mark]}.
+  function strokeMarks(config) {
+    if (!strokes.length || picture) return { punctuation: [], strokesOf: [] };
+    const { data } = ctx.getImageData(0, 0, width, HEIGHT);
+    const mask = new Uint8Array(width * HEIGHT);
+    for (let i = 0; i < mask.length; i++) mask[i] = data[4 * i] < 128 ? 1 : 0;
+    const { labels, boxes } = findComponents(mask, width, HEIGHT);
+    const pieces = shapes(labels, boxes, mask, width, HEIGHT);
+    const marks = findPunctuation(pieces, boxes.map((_, i) => i), config);
+    // A stroke is connected ink, so the component under its first point holds all of it.
+    const componentOf = strokes.map(([{ x, y }]) => {
+      const column = Math.min(width - 1, Math.max(0, Math.round(x)));
+      const row = Math.min(HEIGHT - 1, Math.max(0, Math.round(y)));
+      return labels[row * width + column] - 1;
+    });
+    const strokesOf = marks.map((m) => strokes.map((_, i) => i).filter((i) => m.members.includes(componentOf[i])));
+    const punctuation = marks.map(({ mark, confidence, members }) => {
+      const box = unionAll(members.map((k) => boxes[k]));
+      return { mark, confidence, box: [box.left, box.top, box.right - box.left, box.bottom - box.top] };
+    });
+    return { punctuation, strokesOf };
+  }
+
   function showPicture() {
     const { image, scale, x, y } = picture;
     ctx.fillStyle = PAPER;
@@ -132,15 +158,21 @@ export function createPad(canvas, overlay, onChange) {
     isEmpty: () => strokes.length === 0,
     imageData: () => ctx.getImageData(0, 0, width, HEIGHT),
     /**
-     * The drawing as digits, left to right: {digits: [{key, box: [x, y, width, height], image()}], notes}.
-     * Each digit's image() is its strokes alone on white paper; lines under or across digits and dots are
-     * left out. `key` changes exactly when the digit's strokes do, so its reading can be kept until then.
+     * The drawing as digits, left to right, and the marks of the number: {digits: [{key, box: [x, y, width,
+     * height], image()}], punctuation: [{mark, confidence, box}], notes}. Each digit's image() is its strokes alone
+     * on white paper; lines under or across digits and dots are left out. `key` changes exactly when the digit's
+     * strokes do, so its reading can be kept until then.
      */
     digitImages(config) {
       const segmentParams = config.segment;
-      const boxes = strokes.map(strokeBox);
-      const { groups, lines } = groupMarks(boxes, segmentParams);
-      const groupBoxes = groups.map((members) => unionAll(members.map((m) => boxes[m])));
+      const { punctuation, strokesOf } = strokeMarks(config);
+      const inMarks = new Set(strokesOf.flat());
+      const kept = strokes.map((_, i) => i).filter((i) => !inMarks.has(i));
+      const boxes = kept.map((i) => strokeBox(strokes[i]));
+      const grouped = groupMarks(boxes, segmentParams);
+      const lines = grouped.lines;
+      const groups = grouped.groups.map((members) => members.map((m) => kept[m]));
+      const groupBoxes = groups.map((members) => unionAll(members.map((m) => strokeBox(strokes[m]))));
       const big = groups.length ? dropDots(groupBoxes, segmentParams) : [];
       const notes = [];
       if (lines.length) notes.push(`${lines.length} underline(s) or rule(s) ignored`);
@@ -162,7 +194,7 @@ export function createPad(canvas, overlay, onChange) {
         const key = members.map((m) => `${strokeIds[m]}:${strokes[m].length}`).join(',');
         return [{ key, image, box: [box.left, box.top, box.right - box.left, box.bottom - box.top] }];
       });
-      return { digits, notes };
+      return { digits, punctuation, notes };
     },
     /** Shows an uploaded image on the pad (the strokes are cleared); returns how its pixels map onto the pad. */
     showImage(image) {

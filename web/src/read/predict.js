@@ -5,7 +5,10 @@ import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { BACKEND_ORDER } from '../backends/order.js';
 import { personalize, typicality } from './personal.js';
 import { inkMap, preprocess } from './preprocess.js';
-import { marksNote, modelScores, readNumber, readsAsDigit } from './segment.js';
+import { numberValue, stands } from './punctuation.js';
+import {
+  marksNote, modelScores, readingText, readNumber, readsAsDigit,
+} from './segment.js';
 
 // Each backend is its own chunk, so the page downloads only the one it uses.
 const BACKEND_MODULES = {
@@ -106,14 +109,19 @@ export function describeClasses(classes) {
 }
 
 /**
- * segment.js's reading ({box, pixels, classes} for each digit and mark) -> {number, digits: [{digit, confidence,
- * notDigit, box, probabilities, pixels}], marks: [the same], reason}, as predict.py's as_dict gives them (its marks
- * only {not_digit, box}).
+ * segment.js's reading ({box, pixels, classes} for each digit and mark, {mark, box, confidence} for each mark of the
+ * number) -> {number, text, value, digits: [{digit, confidence, notDigit, box, probabilities, pixels}], marks: [the
+ * same], punctuation: [{mark, box, confidence}], reason}, as predict.py's as_dict gives them (its marks only
+ * {not_digit, box}).
  */
-export function describeReading({ digits, marks, reason }) {
+export function describeReading({ digits, marks, punctuation = [], reason }, labels) {
   const describe = ({ box, pixels, classes }) => ({ ...describeClasses(classes), box, pixels });
   const described = digits.map(describe);
-  return { number: described.map((d) => d.digit).join(''), digits: described, marks: marks.map(describe), reason };
+  const text = readingText({ digits, punctuation }, labels);
+  return {
+    number: described.map((d) => d.digit).join(''), text, value: numberValue(text), digits: described,
+    marks: marks.map(describe), punctuation, reason,
+  };
 }
 
 // Row i of a batch's outputs: {name: values} for one image.
@@ -138,10 +146,11 @@ export function createReader(model, config, examples) {
     personal,
     classify,
     /**
-     * Groups of strokes (the pad's digits: [{box: [x, y, width, height], pixels, outputs}]) -> readImage's answer,
-     * each group one candidate, read as a digit or as a mark that is not one as readNumber would weigh it alone.
+     * Groups of strokes (the pad's digits: [{box: [x, y, width, height], pixels, outputs}]) and the marks of the
+     * number among the strokes -> readImage's answer, each group one candidate, read as a digit or as a mark that is
+     * not one as readNumber would weigh it alone.
      */
-    readGroups(groups, notes) {
+    readGroups(groups, notes, punctuation = []) {
       const scored = scoresOf(Object.fromEntries(config.outputs.map((name) => [name, groups.map((g) => g.outputs[name])])));
       const read = groups.map(({ box, pixels }, k) => ({ box, pixels, classes: scored.probabilities[k] }));
       const isDigit = groups.map(({ box: [left, top, width, height] }, k) => readsAsDigit(
@@ -149,9 +158,14 @@ export function createReader(model, config, examples) {
       ));
       const digits = read.filter((_, k) => isDigit[k]);
       const marks = read.filter((_, k) => !isDigit[k]);
+      // As readNumber places them: beside the digits read, unless a mark is all there is.
+      const centre = ([x, , width]) => x + width / 2;
+      const placed = groups.length
+        ? punctuation.filter((m) => stands(m.mark, centre(m.box), digits.map((d) => centre(d.box))))
+        : punctuation;
       // Noted first, as readNumber notes them.
       const reasons = marks.length ? [marksNote(marks.length) + (digits.length ? ' left out' : ''), ...notes] : notes;
-      return describeReading({ digits, marks, reason: reasons.join('; ') || null });
+      return describeReading({ digits, marks, punctuation: placed, reason: reasons.join('; ') || null }, config.labels);
     },
     /** All the ink as one digit, as before numbers were read; `notDigit` is the model's "not a digit". */
     async predictImage(imageData) {
@@ -165,7 +179,7 @@ export function createReader(model, config, examples) {
      * confidence, notDigit, box, probabilities, pixels}], marks: [the same], reason}.
      */
     async readImage(imageData) {
-      return describeReading(await readNumber(inkMap(imageData, config), config, scores));
+      return describeReading(await readNumber(inkMap(imageData, config), config, scores), config.labels);
     },
   };
 }

@@ -4,8 +4,10 @@
 // model chooses how to read what is left (cuts through touching digits, bending
 // around strokes; broken digits joined) by the joint probability of the digits, weighed by how much
 // each looks like one whole digit. A candidate may also be read as a mark that is not a digit, by the
-// model's eleventh class. Boxes are {left, top, right, bottom}, half-open, in work pixels until the end.
+// model's eleventh class. The marks of a number (. , - : /) are found first, by their geometry (punctuation.js),
+// and taken out. Boxes are {left, top, right, bottom}, half-open, in work pixels until the end.
 import { blankReason, digitInput, roundHalfUp, scaleToPeak } from './preprocess.js';
+import { findPunctuation, inPlace, shapes } from './punctuation.js';
 
 const LEFT_OUT = -1; // a piece the best reading leaves out
 const boxWidth = (b) => b.right - b.left;
@@ -295,20 +297,29 @@ function toSource(box, map) {
   return [left, top, roundHalfUp(box.right * scaleX) - left, roundHalfUp(box.bottom * scaleY) - top];
 }
 
-/** The groups of marks that may be digits, left to right, and what was set aside (see find_marks). */
+/**
+ * The groups of marks that may be digits, left to right, the marks of a number, and what was set aside (see
+ * find_marks): {components, groups, shapes, punctuation, notes}.
+ */
 export function findMarks(map, params) {
   const { ink } = map;
   const scaled = scaleToPeak(ink.data, map.contrast, params.preprocess);
-  const components = findComponents(scaled.map((v) => (v > 0 ? 1 : 0)), ink.width, ink.height);
+  const mask = scaled.map((v) => (v > 0 ? 1 : 0));
+  const components = findComponents(mask, ink.width, ink.height);
   const seg = params.segment;
   const { boxes } = components;
   const tallest = Math.max(...boxes.map(boxHeight));
   const notes = [];
   const specks = boxes.map((b) => Math.max(boxWidth(b), boxHeight(b)) < seg.speck_fraction * tallest);
   const spanning = boxes.map((b) => b.left === 0 && b.right === ink.width);
-  let marks = boxes.map((_, i) => i).filter((i) => !specks[i] && !spanning[i]);
-  if (!marks.length) marks = boxes.map((_, i) => i).filter((i) => !specks[i]);
-  else if (spanning.some(Boolean)) notes.push(`${spanning.filter(Boolean).length} line(s) across the whole image ignored`);
+  const pieces = shapes(components.labels, boxes, mask, ink.width, ink.height);
+  const unruled = boxes.map((_, i) => i).filter((i) => !spanning[i]);
+  const punctuation = findPunctuation(pieces, unruled.length ? unruled : boxes.map((_, i) => i), params);
+  const used = new Set(punctuation.flatMap((mark) => mark.members));
+  let marks = boxes.map((_, i) => i).filter((i) => !specks[i] && !spanning[i] && !used.has(i));
+  if (!marks.length) marks = boxes.map((_, i) => i).filter((i) => !specks[i] && !used.has(i));
+  if (!marks.length) return { components, groups: [], shapes: pieces, punctuation, notes };
+  if (spanning.some(Boolean)) notes.push(`${spanning.filter(Boolean).length} line(s) across the whole image ignored`);
   const grouped = groupMarks(marks.map((i) => boxes[i]), seg);
   if (grouped.lines.length) notes.push(`${grouped.lines.length} underline(s) or rule(s) ignored`);
   let groups = grouped.groups.map((members) => members.map((m) => marks[m]));
@@ -320,7 +331,7 @@ export function findMarks(map, params) {
     const sizes = groups.map((members) => members.reduce((total, m) => total + components.sizes[m], 0));
     groups = keepLargest(groups, sizes, most);
   }
-  return { components, groups, notes };
+  return { components, groups, shapes: pieces, punctuation, notes };
 }
 
 /**
@@ -330,10 +341,10 @@ export function findMarks(map, params) {
 export function findCandidates(map, config) {
   const seg = config.segment;
   const { ink } = map;
-  const { components, groups, notes } = findMarks(map, config);
-  const row = createRow(ink, components, groups);
-  const pieces = groups.flatMap((_, g) => row.cuts(g, seg));
-  const shortest = seg.min_height_fraction * Math.max(...row.boxes.map(boxHeight));
+  const found = findMarks(map, config);
+  const row = createRow(ink, found.components, found.groups);
+  const pieces = found.groups.flatMap((_, g) => row.cuts(g, seg));
+  const shortest = seg.min_height_fraction * Math.max(0, ...row.boxes.map(boxHeight));
   // A mark whole is always a candidate, even when cut into more than max_pieces (a small digit's cuts are close).
   const groupEnd = new Map(pieces.map((piece, i) => [piece.group, i + 1]));
   const spans = [];
@@ -360,7 +371,7 @@ export function findCandidates(map, config) {
     }
   }
   const inputs = crops.map((crop) => digitInput(crop, config));
-  return { pieces, spans, boxes, sizes, inputs, notes };
+  return { pieces, spans, boxes, sizes, inputs, notes: found.notes, shapes: found.shapes, punctuation: found.punctuation };
 }
 
 /**
@@ -454,7 +465,39 @@ export async function readNumber(map, config, classify) {
     notes.push(`${digits.length - seg.max_digits} more mark(s) dropped: at most ${seg.max_digits} digits are read`);
     digits = keepLargest(digits, sizes, seg.max_digits);
   }
+  // A mark alone in the image needs no digit; among marks that may be digits, one beside the digits read does.
+  const columns = chosen.filter((c) => c.isDigit).map((c) => (found.boxes[c.k].left + found.boxes[c.k].right) / 2);
+  let placed = found.spans.length ? inPlace(found.punctuation, found.shapes, columns) : found.punctuation;
+  // At most max_digits characters in all: the least sure marks go first (the first of equals, as Python's min()).
+  const placeable = placed.length;
+  while (placed.length && placed.length + digits.length > seg.max_digits) {
+    const least = placed.reduce((a, b) => (b.confidence < a.confidence ? b : a));
+    placed = placed.filter((m) => m !== least);
+  }
+  if (placed.length < placeable) {
+    notes.push(`${placeable - placed.length} more mark(s) dropped: at most ${seg.max_digits} characters are read`);
+  }
+  const punctuation = placed.map((mark) => ({
+    mark: mark.mark,
+    box: toSource(unionAll(mark.members.map((k) => found.shapes[k].box)), map),
+    confidence: mark.confidence,
+  }));
   if (marks.length) notes.unshift(marksNote(marks.length) + (digits.length ? ' left out' : ''));
-  else if (!digits.length) notes.unshift('no digit found');
-  return { digits, marks, reason: notes.join('; ') || null };
+  else if (!digits.length && !punctuation.length) notes.unshift('no digit found');
+  return { digits, marks, punctuation, reason: notes.join('; ') || null };
+}
+
+/** The digits and marks of a reading, left to right, by their boxes' centres; ties: the digit (see Reading.text). */
+export function readingText({ digits, punctuation = [] }, labels) {
+  const items = [
+    ...digits.map((d) => [d.box[0] * 2 + d.box[2], 0, labels[argmaxDigit(d.classes, labels.length)]]),
+    ...punctuation.map((m) => [m.box[0] * 2 + m.box[2], 1, m.mark]),
+  ];
+  return items.sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((item) => item[2]).join('');
+}
+
+function argmaxDigit(classes, count) {
+  let best = 0;
+  for (let i = 1; i < count; i++) if (classes[i] > classes[best]) best = i;
+  return best;
 }
