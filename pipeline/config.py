@@ -123,7 +123,7 @@ SEGMENT: dict[str, float | int] = {
 # their edge pixels). Each test is soft: a value v against its limit L counts sigmoid(sharpness * (v - L) / unit),
 # the unit being L unless said; a mark's confidence is the least of its tests, and it is read when that is at least
 # 0.5. Chosen on punctuated numbers and plain numbers drawn with seed 7 (docs/experiments.md, "Marks"); the bench's
-# are seed 0.
+# are seed 42.
 PUNCTUATION: dict[str, float] = {
     "sharpness": 10.0,
     # A point (alone, or one of a colon's two) is from this many strokes across to `point_max`; smaller is a speck.

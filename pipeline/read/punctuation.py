@@ -4,12 +4,14 @@ They are told from digits, specks and underlines by geometry alone, in the units
 its digits' height (from their median top to their median baseline) and its stroke width, measured on the
 components tall enough to be digits. A point is about one stroke across, where paper specks are much smaller than
 the stroke; a comma is a point with a tail below the baseline; a bar lies flat near the row's middle, where an
-underline lies below it; a colon is two points one above the other; a slash is a straight stroke leaning right
-further than the row's own slant, which is how it differs from a 1 written in the same hand. Every test is soft
-(`config.PUNCTUATION`), so a mark near a limit reads with low confidence and is shown as unsure, as a digit is.
+underline lies below it; a colon is two points one above the other; a slash is a straight stroke, taller than the
+digits and rising above them, leaning right more than the row: its length, not its slant, is what tells it from a 1
+written in the same hand. Every test is soft (`config.PUNCTUATION`), so a mark near a limit reads with low
+confidence and is shown as unsure, as a digit is.
 
-A mark must also stand where numbers have it (`place`): a point, comma, colon or slash between two digits, a bar
-before one. Elsewhere it is set aside as a speck is. With no digit at all, a lone point or bar is the answer.
+A mark must also stand where numbers have it (`stands`): a point, comma, colon or slash between two digits, a bar
+before one. Elsewhere its piece is read as segmentation reads any other. With no digit at all, a lone point or bar is
+the answer.
 
 `web/src/read/punctuation.js` mirrors this file step by step, with the same parameters (`config.PUNCTUATION`).
 """
@@ -97,13 +99,17 @@ class Row:
         return self.bottom - self.top
 
 
+def _stroke(pieces: list[Shape]) -> float:
+    """The pieces' mean stroke width: twice their area over their edge pixels (data/punctuation.stroke_width)."""
+    return 2 * sum(s.area for s in pieces) / max(1, sum(s.edge for s in pieces))
+
+
 def row_of(tall: list[Shape]) -> Row:
     """The row of the pieces tall enough to be digits."""
-    stroke = 2 * sum(s.area for s in tall) / max(1, sum(s.edge for s in tall))
     return Row(
         _median([s.box.top for s in tall]),
         _median([s.box.bottom for s in tall]),
-        stroke,
+        _stroke(tall),
         _median([s.lean for s in tall]),
     )
 
@@ -196,10 +202,6 @@ def _slash(shape: Shape, row: Row) -> float:
     )
 
 
-def _overlap(a: Shape, b: Shape) -> int:
-    return max(0, min(a.box.right, b.box.right) - max(a.box.left, b.box.left))
-
-
 def find_punctuation(pieces: list[Shape], candidates: list[int]) -> list[Mark]:
     """The marks of a number among the `candidates` (indices into `pieces`, the image's components that are no rule
     or frame), left to right, each standing where numbers have it. Each component is in one mark at most; one in no
@@ -228,7 +230,8 @@ def find_punctuation(pieces: list[Shape], candidates: list[int]) -> list[Mark]:
         for i in candidates
         if i not in slashes
         and not any(
-            k != i and _overlap(pieces[i], pieces[k]) > PUNCTUATION["inside"] * pieces[i].box.width for k in digits
+            k != i and pieces[i].box.overlap(pieces[k].box) > PUNCTUATION["inside"] * pieces[i].box.width
+            for k in digits
         )
     ]
     used: set[int] = set()
@@ -236,7 +239,7 @@ def find_punctuation(pieces: list[Shape], candidates: list[int]) -> list[Mark]:
         for b in free:
             if a == b or a in used or b in used or pieces[a].centre_y >= pieces[b].centre_y:
                 continue
-            if not _overlap(pieces[a], pieces[b]):
+            if not pieces[a].box.overlap(pieces[b].box):
                 continue
             confidence = _colon(pieces[a], pieces[b], row)
             if confidence >= 0.5:
@@ -278,7 +281,7 @@ def in_place(marks: list[Mark], pieces: list[Shape], centres: list[float]) -> li
 def _alone(shape: Shape, index: int, others: list[Shape]) -> list[Mark] | None:
     """A piece with nothing beside it but specks (smaller than a point of its stroke) is a point or a bar by its own
     stroke width, or no mark; None where it is not alone."""
-    stroke = 2 * shape.area / max(1, shape.edge)
+    stroke = _stroke([shape])
     if any(max(o.box.width, o.box.height) >= PUNCTUATION["point_min"] * stroke for o in others):
         return None
     point = _point(shape, stroke)

@@ -47,9 +47,12 @@ function median(values) {
   return ordered.length % 2 ? ordered[middle] : (ordered[middle - 1] + ordered[middle]) / 2;
 }
 
+// The pieces' mean stroke width: twice their area over their edge pixels (see _stroke).
+const strokeOf = (pieces) => (2 * pieces.reduce((t, s) => t + s.area, 0)) / Math.max(1, pieces.reduce((t, s) => t + s.edge, 0));
+
 /** The row of the pieces tall enough to be digits (see row_of). */
 export function rowOf(tall) {
-  const stroke = (2 * tall.reduce((t, s) => t + s.area, 0)) / Math.max(1, tall.reduce((t, s) => t + s.edge, 0));
+  const stroke = strokeOf(tall);
   const top = median(tall.map((s) => s.box.top));
   const bottom = median(tall.map((s) => s.box.bottom));
   return { top, bottom, height: bottom - top, stroke, lean: median(tall.map((s) => s.lean)) };
@@ -124,7 +127,7 @@ function best(readings) {
 
 /** A piece with nothing beside it but specks is a point or a bar by its own stroke, or no mark (see _alone). */
 function alone(shape, index, others, p, tests) {
-  const stroke = (2 * shape.area) / Math.max(1, shape.edge);
+  const stroke = strokeOf([shape]);
   if (others.some((o) => Math.max(width(o), height(o)) >= p.point_min * stroke)) return null;
   const point = tests.point(shape, stroke);
   const bar = tests.bar(shape, stroke, p.bar_flat * height(shape));
