@@ -15,7 +15,9 @@ from test_web import (  # noqa: F401 (site: the session's server, a fixture)
     STROKES,
     _encode,
     answered,
+    correct,
     marked_images,
+    message,
     open_app,
     parity_images,
     settle,
@@ -89,6 +91,8 @@ def test_no_serious_problems_while_used(axe_context, site, not_digit_png):  # no
     draw_strokes(page, STROKES["seven"])
     assert answered(page) in ANSWERED
     assert blocking(axe(page)) == [], "after drawing"
+    page.locator("#answer li summary").first.click()  # a digit's, or a mark's if the quick model saw none
+    assert blocking(axe(page)) == [], "with a correction open"
     upload(page, "digit.png", "image/png", _encode(parity_images()["dark_on_light"], "PNG"))
     assert answered(page) in ANSWERED
     assert blocking(axe(page)) == [], "after an upload"
@@ -153,19 +157,26 @@ def test_upload_with_the_keyboard_alone(browser, site, key):  # noqa: F811
         page.keyboard.press(key)
     rgba = parity_images()["dark_on_light"]
     chooser.value.set_files(files=[{"name": "digit.png", "mimeType": "image/png", "buffer": _encode(rgba, "PNG")}])
-    assert settle(page) == str(predict_in_page(page, rgba)["digit"])
-    assert page.text_content('[data-testid="confidence"]').endswith("% confident")
+    digit = predict_in_page(page, rgba)["digit"]
+    assert settle(page) == str(digit)
+    assert message(page).startswith((f"A {digit}, ", f"An {digit}, ", f"Not sure: {digit} ("))
     context.close()
 
 
 def test_a_mark_that_is_not_a_digit_can_be_corrected_with_the_keyboard(browser, site, not_digit_png):  # noqa: F811
-    """With no digit on screen, "Wrong? It was" is still reached by Tab, named, and offers every digit."""
+    """With no digit on screen, the mark is reached by Tab and opened with Enter; its "Wrong? It was" is next,
+    named, and offers every digit."""
     context = browser.new_context(service_workers="block")
     page = open_app(context, site, "cpu")
     upload(page, "letter.png", "image/png", not_digit_png)
     assert answered(page) == "not-digit"
-    assert page.text_content("[data-role=message]") == NOT_DIGIT_MESSAGE
-    tab_to(page, "correct", 60)
+    assert message(page).startswith(NOT_DIGIT_MESSAGE)
+    assert page.locator('[data-testid="correct"]').is_hidden()  # closed until the mark is chosen
+    tab_to(page, "summary", 60)
+    assert page.evaluate("() => document.activeElement.textContent").startswith("Mark 1: not a digit, ")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED_JS) == "correct"
     focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
     assert focused == "Wrong? Mark 1 was"
     options = page.evaluate("() => [...document.activeElement.options].map((o) => [o.text, o.disabled])")

@@ -16,7 +16,9 @@ from test_web import (
     _encode,
     answered,
     assert_reading_parity,
+    correct,
     marked_images,
+    message,
     number_images,
     open_app,
     open_controlled,
@@ -82,7 +84,7 @@ def test_wrong_it_was_teaches_the_digit_under_the_answer(fresh_context, personal
     settle(page)
     shown = page.get_attribute('[data-testid="prediction"]', "data-digit")
     right = "7" if shown != "7" else "4"
-    page.select_option('[data-testid="digits"] li [data-testid="correct"]', right)
+    correct(page, "digits", value=right)
     _wait_count(page, 1)
     page.wait_for_selector(f'[data-testid="prediction"][data-digit="{right}"]')
     _wait_status(page, f"Learnt: that was a {right}.")
@@ -170,9 +172,9 @@ def test_panel_deletes_forgets_exports_and_imports_and_refuses_bad_files(
         "notjson.json": ("{oops", "not a JSON file"),
         "big.json": (" " * (limit + 1), f"over the {limit:,}-byte limit"),
     }
-    for name, (document, message) in bad_files.items():
+    for name, (document, reason) in bad_files.items():
         status = _import(page, name, document if isinstance(document, str) else json.dumps(document))
-        assert status.startswith(f"{name}: ") and message in status and status.endswith("Nothing was changed."), status
+        assert status.startswith(f"{name}: ") and reason in status and status.endswith("Nothing was changed."), status
         if not isinstance(document, str):  # word for word what `python -m pipeline predict --examples` says
             assert check_document(document, size, config["model"]["fingerprint"]) in status, status
         assert page.get_attribute('[data-testid="examples-status"]', "data-state") == "error"
@@ -257,17 +259,17 @@ def test_wrong_it_was_teaches_not_a_digit_and_a_mark_as_a_digit(fresh_context, p
 
     upload(page, "letter.png", "image/png", _encode(letter, "PNG"))
     assert answered(page) in ("sure", "unsure")
-    page.select_option('[data-testid="digits"] li [data-testid="correct"]', label=NOT_DIGIT)
+    correct(page, "digits", label=NOT_DIGIT)
     _wait_count(page, 1)
     _wait_status(page, f"Learnt: that was {NOT_DIGIT}.")
     assert _labels(page) == [NOT_DIGIT]
     # Taught like a digit: the letter is now read as not a digit, here and in Python.
     page.wait_for_selector("#answer[data-state=not-digit]", state="attached")
-    assert page.text_content("[data-role=message]") == NOT_DIGIT_MESSAGE
+    assert message(page).startswith(NOT_DIGIT_MESSAGE)
 
     upload(page, "mark.png", "image/png", _encode(mark, "PNG"))
     assert answered(page) == "not-digit"
-    page.select_option('[data-testid="marks"] li [data-testid="correct"]', "7")
+    correct(page, "marks", value="7")
     _wait_count(page, 2)
     _wait_status(page, "Learnt: that was a 7.")
     assert _labels(page) == [NOT_DIGIT, "7"]

@@ -133,13 +133,19 @@ def teach_in_page(page, rgba: np.ndarray, label: int) -> int:
     return page.evaluate(_TEACH_RGBA_JS, [base64.b64encode(rgba.tobytes()).decode(), width, height, label])
 
 
-def draw_strokes(page, strokes: list[list[tuple[float, float]]]) -> None:
-    """Draw on the pad with the mouse; points are fractions (0..1) of the pad's width and height."""
+def on_pad(box: dict, strokes: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """Strokes in pad fractions (0..1 of its width and height) -> page coordinates, on a pad whose bounding box is
+    {x, y, width, height}."""
+    return [[(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke] for stroke in strokes]
+
+
+def draw_strokes(page, strokes: list[list[tuple[float, float]]], steps: int = 4) -> None:
+    """Draw on the pad with the mouse; points are fractions (0..1) of the pad's width and height, each reached in
+    `steps` pointer moves (one where the points are already as dense as a mouse's)."""
     box = page.locator('[data-testid="pad"]').bounding_box()
-    for stroke in strokes:
-        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
+    for points in on_pad(box, strokes):
         page.mouse.move(*points[0])
         page.mouse.down()
         for point in points[1:]:
-            page.mouse.move(*point, steps=4)
+            page.mouse.move(*point, steps=steps)
         page.mouse.up()

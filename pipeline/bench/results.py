@@ -56,7 +56,7 @@ def headline(report: dict) -> str:
             (f"written numbers of 2 to 6 digits, {kind} ({numbers // 2:,}), read exactly, Python / page", both(kind))
             for kind in ("spaced", "touching")
         ),
-        ("numbers drawn with the mouse, read exactly", _pct(page["drawn_number_accuracy"], 0)),
+        _drawn_row(page),
         ("new writers' held-out digits after one example per misread digit, worst writer",
          _pct(min(w["after_1"] for w in writers), 0)),
         (f"web model ({run['web_model']['precision']}) / first visit, gzip",
@@ -64,6 +64,7 @@ def headline(report: dict) -> str:
         (f"model load / pen-up to answer, one digit and 6 digits, median ({backend})",
          f"{page['model_load_ms']:.0f} ms / {page['pointer_up_to_answer_ms']['median']:.1f} and "
          f"{page['six_digit_pointer_up_to_answer_ms']['median']:.1f} ms"),
+        *_engines_rows(report.get("engines")),
         (f"training, {run['epochs_run']} epochs", f"{run['training_time_s']:.0f} s ({run['training_kernels']})"),
     ]  # fmt: skip
     if "not_digit_flagged" in page:
@@ -271,6 +272,58 @@ def _not_digit_table(full: dict, browser: dict) -> list[str]:
     return lines
 
 
+def _drawn_row(page: dict) -> tuple[str, str]:
+    """Numbers drawn on the pad by hands nothing was tuned on, and lone digits by the same hands (drawn.py)."""
+    if "drawn_numbers" not in page:
+        return "numbers drawn with the mouse, read exactly", _pct(page["drawn_number_accuracy"], 0)
+    numbers, lone = page["drawn_numbers"], page["drawn_lone_digits"]
+    return (
+        f"numbers of 2 to 6 digits drawn with the mouse by held-out hands ({numbers['count'] // 2}), read exactly "
+        "/ lone digits drawn by them",
+        f"{_pct(numbers['held-out'])} / {_pct(lone['held-out'])}",
+    )
+
+
+def _engines_rows(engines: dict | None) -> list[tuple[str, str]]:
+    """Pen-up to answer in the other engines (engines/), on wasm as in Chromium."""
+    if not engines:
+        return []
+    names = {"firefox": "Firefox", "webkit": "WebKitGTK"}
+    label = " / ".join(f"{names[e]} {engines[e]['engine_version']}" for e in engines)
+    value = " / ".join(f"{engines[e]['pointer_up_to_answer_ms']['median']:.1f} ms" for e in engines)
+    return [(f"pen-up to answer, one digit, median, {label} (wasm)", value)]
+
+
+def _drawn_lines(browser: dict) -> list[str]:
+    """The drawn numbers and lone digits by part, on the first backend."""
+    backend, page = next(iter(browser.items()))
+    if "drawn_numbers" not in page:
+        return []
+    numbers, lone = page["drawn_numbers"], page["drawn_lone_digits"]
+    return [
+        "",
+        f"Drawn on the pad with the mouse ({backend}; bench/drawn.py: 2 to 6 digits, small and large, upright and "
+        f"slanted, wide and narrow; `tune` hands were measured while the pad's choices were made, `held-out` hands "
+        f"never were): numbers ({numbers['count']}) read exactly, tune {_pct(numbers['tune'])}, held-out "
+        f"{_pct(numbers['held-out'])}; lone digits ({lone['count']}) by the same hands, tune {_pct(lone['tune'])}, "
+        f"held-out {_pct(lone['held-out'])}.",
+    ]
+
+
+def _engines_lines(engines: dict | None) -> list[str]:
+    if not engines:
+        return []
+    lines = ["", "Other engines (the system's browsers, wasm, a fresh profile each):", ""]
+    lines += ["| engine | backend in use | model load | pointer-up to answer, median / p95 |", "|---|---|---|---|"]
+    for engine, e in engines.items():
+        timing = e["pointer_up_to_answer_ms"]
+        lines.append(
+            f"| {engine} {e['engine_version']} | {e['backend_in_use']} | {e['model_load_ms']:.0f} ms "
+            f"| {timing['median']:.1f} / {timing['p95']:.1f} ms ({timing['samples']} drawings) |"
+        )
+    return lines
+
+
 def markdown_table(report: dict) -> str:
     runs, browser = report["runs"], report["browser"]
     lines = [
@@ -314,6 +367,8 @@ def markdown_table(report: dict) -> str:
             f"| {b['first_load_gzip_bytes'] / 1024:.0f} KB | {b['realworld_accuracy'] * 100:.1f}% "
             f"| {b['drawn_number_accuracy'] * 100:.0f}% |"
         )
+    lines += _drawn_lines(browser)
+    lines += _engines_lines(report.get("engines"))
     full = runs.get(FULL_RUN, {})
     lines += _new_writers_table(full.get("new_writers_python"), browser)
     lines += _not_digit_table(full, browser)

@@ -201,6 +201,7 @@ def _summary(metrics: dict, build_dir: Path, inputs: np.ndarray, realworld) -> d
 
 def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = False) -> dict:
     """`built`: measure the full build already in `out` instead of training the three models first."""
+    from .engines import measure_engines
     from .page import measure_browser
 
     data = load_dataset(None)
@@ -260,6 +261,8 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
         "runs": runs,
         "browser": measure_browser(out, realworld, numbers, negatives, labelled, punctuated),
     }
+    print("== bench: Firefox and WebKit", flush=True)
+    report["engines"] = measure_engines(out)
     write_json(out / "bench.json", report)
     table = markdown_table(report)
     (out / "bench.md").write_text(table)

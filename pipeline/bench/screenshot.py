@@ -19,7 +19,12 @@ from .page import number_strokes
 NUMBER = "2026"
 SHOTS = {
     "app-desktop-light.png": {"viewport": {"width": 1280, "height": 800}, "color_scheme": "light"},
-    "app-phone-dark.png": {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark", "is_mobile": True},
+    "app-phone-dark.png": {
+        "viewport": {"width": 390, "height": 844},
+        "color_scheme": "dark",
+        "is_mobile": True,
+        "has_touch": True,
+    },
 }
 
 

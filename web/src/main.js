@@ -109,22 +109,27 @@ function createApi(config, model, pad, store) {
 // each other and the last one runs as soon as it ends. Requests while drawing
 // wait for the next animation frame (one prediction per frame at most); a
 // final one (pen lifted, clear, undo, upload) starts at once, so the answer
-// is on screen in the frame after. setBusy(true) until it is up to date.
+// is on screen in the frame after. setBusy(true) until it is up to date, then setBusy(false, whether the last
+// job run was final).
 function latestOnly(run, setBusy) {
   let pending;
+  let pendingFinal = false;
   let hasPending = false;
   let running = false;
   async function drain() {
+    let final = false;
     while (hasPending) {
       const next = pending;
+      final = pendingFinal;
       hasPending = false;
       await run(next);
     }
     running = false;
-    setBusy(false);
+    setBusy(false, final);
   }
   return function schedule(job, { final = false } = {}) {
     pending = job;
+    pendingFinal = final;
     hasPending = true;
     setBusy(true);
     if (running) return;
@@ -194,8 +199,10 @@ async function start() {
     } catch (error) {
       panel.showError(`Prediction failed: ${error.message}`);
     }
-  }, (busy) => {
+  }, (busy, final) => {
     panel.setBusy(busy);
+    // Said once per answer: not for each frame of a stroke being drawn.
+    if (!busy && final) panel.announce();
     if (!busy && answerAfterPointerUp) {
       answerAfterPointerUp = false;
       // The frame callback runs once the answer is in the DOM, just before it is painted.
@@ -224,8 +231,10 @@ async function start() {
   byTestId('clear').addEventListener('click', () => pad.clear());
   byTestId('undo').addEventListener('click', () => pad.undo());
 
-  watchUploads(byTestId('upload'), document.getElementById('drop-zone'), async (file) => {
+  const uploads = [byTestId('upload'), byTestId('photo')];
+  watchUploads(uploads, document.getElementById('drop-zone'), async (file) => {
     panel.setBusy(true);
+    panel.showWaiting();
     try {
       const imageData = await fileToImageData(file, config.preprocess.max_pixels);
       const placement = pad.showImage(imageData);
@@ -233,6 +242,7 @@ async function start() {
     } catch (error) {
       panel.setBusy(false);
       panel.showError(error instanceof UploadError ? error.message : `Upload failed: ${error.message}`);
+      panel.announce();
     }
   });
 

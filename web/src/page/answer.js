@@ -1,8 +1,8 @@
-// The answer panel: the number read (big), confidence, message, each digit
-// with its confidence and the 28x28 image the model saw, and for a lone digit
-// the chart of its probabilities (the ten digits' and "not a digit"'s). Marks
-// read as not digits are listed apart. Under each digit and mark, "Wrong? It
-// was" teaches the right answer (onCorrect), "not a digit" among them.
+// The answer: under the pad, the number read and one sentence that says how sure it is (the same sentence is
+// announced to screen readers, once per answer); beside the pad, the digits in a row in the order written, each
+// with the 28x28 image the model saw and its confidence, and for a lone digit the chart of its probabilities (the
+// ten digits' and "not a digit"'s). Marks read as not digits are listed apart. Choosing a digit or a mark opens
+// "Wrong? It was" for it alone, which teaches the right answer (onCorrect), "not a digit" among them.
 const percent = (p) => `${Math.round(p * 100)}%`;
 // What each mark of a number (read/punctuation.js) is called in a sentence.
 const MARK_NAMES = { '.': 'decimal point', ',': 'comma', '-': 'minus', ':': 'colon', '/': 'slash' };
@@ -38,9 +38,21 @@ function correctionControl(classes, shown, what, onPick) {
   return label;
 }
 
-// One entry of the digits' or the marks' list: the 28x28 image the model saw, a name and a value.
-function entry(pixels, imageSize, name, value) {
+// Words for screen readers only, between what is shown: "Digit 2: 7, 98% confident".
+function spoken(text) {
+  const span = document.createElement('span');
+  span.className = 'visually-hidden';
+  span.textContent = text;
+  return span;
+}
+
+// One entry of the digits' or the marks' row (`what`, e.g. "Digit 2"): the 28x28 image the model saw, a name and
+// a confidence, as a disclosure whose summary is the entry itself, so that choosing it opens its "Wrong? It was"
+// (`correction`) and no other.
+function entry(pixels, imageSize, what, name, confidence, unsure, correction) {
   const item = document.createElement('li');
+  const details = document.createElement('details');
+  const summary = document.createElement('summary');
   const image = document.createElement('canvas');
   image.width = image.height = imageSize;
   image.setAttribute('aria-hidden', 'true');
@@ -50,22 +62,38 @@ function entry(pixels, imageSize, name, value) {
   nameEl.textContent = name;
   const valueEl = document.createElement('span');
   valueEl.className = 'digit-confidence';
-  valueEl.textContent = value;
-  item.append(image, nameEl, valueEl);
+  valueEl.textContent = percent(confidence);
+  summary.append(image, spoken(`${what}: `), nameEl, spoken(', '), valueEl, spoken(` confident${unsure ? ', unsure' : ''}`));
+  details.append(summary, correction);
+  item.append(details);
   return item;
 }
+
+// Only one correction is open at a time: opening one closes the rest (the `name` attribute of <details> does the
+// same, but not in every engine this page runs in).
+function oneOpenAtATime(list) {
+  list.addEventListener('toggle', (event) => {
+    if (!event.target.open) return;
+    for (const other of list.querySelectorAll('details[open]')) if (other !== event.target) other.open = false;
+  }, true);
+}
+
+// 1 -> "1st", 2 -> "2nd": a digit's place in the number, as a sentence says it.
+const ordinal = (n) => `${n}${['th', 'st', 'nd', 'rd'][n % 100 >= 11 && n % 100 <= 13 ? 0 : Math.min(n % 10, 4) % 4]}`;
 
 export function createAnswerPanel(root, { classes, threshold, imageSize, onCorrect }) {
   const notDigit = classes.length - 1; // the last class
   const digitEl = root.querySelector('[data-testid="prediction"]');
-  const confidenceEl = root.querySelector('[data-testid="confidence"]');
   const messageEl = root.querySelector('[data-role="message"]');
+  const announceEl = root.querySelector('[data-role="announce"]');
   const seen = root.querySelector('[data-role="seen"]');
   seen.width = imageSize;
   seen.height = imageSize;
   const seenCtx = seen.getContext('2d');
   const digitList = root.querySelector('[data-testid="digits"]');
   const markList = root.querySelector('[data-testid="marks"]');
+  oneOpenAtATime(root);
+  let unannounced = null; // the sentence of the answer on screen, until it is announced
 
   const chart = root.querySelector('[data-testid="probabilities"]');
   const bars = classes.map((label) => {
@@ -95,15 +123,16 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
     });
   }
 
-  // One entry per digit read: its 28x28 image, the digit and its confidence; an unsure one stands out.
+  // One entry per digit read, in the order written: its 28x28 image, the digit and its confidence; an unsure one
+  // is dashed, as its box on the pad is.
   function listDigits(digits) {
     digitList.replaceChildren(...digits.map(({ digit, confidence, pixels }, i) => {
       const sure = confidence >= threshold;
-      const item = entry(pixels, imageSize, classes[digit], sure ? percent(confidence) : `${percent(confidence)}, unsure`);
+      const what = `Digit ${i + 1}`;
+      const correction = correctionControl(classes, digit, what, (right) => onCorrect({ pixels, label: right }));
+      const item = entry(pixels, imageSize, what, classes[digit], confidence, !sure, correction);
       item.dataset.digit = classes[digit];
       item.dataset.state = sure ? 'sure' : 'unsure';
-      item.setAttribute('aria-label', `digit ${i + 1}: ${classes[digit]}, ${percent(confidence)} confident${sure ? '' : ', unsure'}`);
-      item.append(correctionControl(classes, digit, `Digit ${i + 1}`, (right) => onCorrect({ pixels, label: right })));
       return item;
     }));
   }
@@ -111,32 +140,31 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
   // One entry per mark read as not a digit, so that one the model wrongly set aside can be taught as its digit.
   function listMarks(marks) {
     markList.replaceChildren(...marks.map(({ notDigit: p, pixels }, i) => {
-      const item = entry(pixels, imageSize, classes[notDigit], `${percent(p)} confident`);
+      const what = `Mark ${i + 1}`;
+      const correction = correctionControl(classes, notDigit, what, (right) => onCorrect({ pixels, label: right }));
+      const item = entry(pixels, imageSize, what, classes[notDigit], p, false, correction);
       item.dataset.label = classes[notDigit];
-      item.setAttribute('aria-label', `mark ${i + 1}: ${classes[notDigit]}, ${percent(p)} confident`);
-      item.append(correctionControl(classes, notDigit, `Mark ${i + 1}`, (right) => onCorrect({ pixels, label: right })));
       return item;
     }));
     markList.hidden = !marks.length;
   }
 
   function show({
-    number = '', text = number, single = '', confidence = '', message = '', probabilities = null, pixels = null,
-    digits = [], marks = [], state,
+    number = '', text = number, single = '', sentence, probabilities = null, pixels = null, digits = [], marks = [],
+    state,
   }) {
     digitEl.textContent = text;
     digitEl.dataset.digit = single;
     digitEl.dataset.number = number;
     digitEl.dataset.text = text;
-    confidenceEl.textContent = confidence;
-    messageEl.textContent = message;
+    messageEl.textContent = sentence;
+    unannounced = sentence;
     root.dataset.state = state;
     setBars(probabilities);
     // The chart and the image seen are one digit's, or one mark's when nothing else was read.
-    const several = digits.length > 1 || (!digits.length && marks.length > 1);
-    chart.hidden = several;
+    chart.hidden = !probabilities;
     drawPixels(seenCtx, pixels, imageSize);
-    seen.closest('figure').hidden = several;
+    seen.closest('figure').hidden = !pixels;
     listDigits(digits);
     listMarks(marks);
   }
@@ -145,22 +173,31 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
     return probabilities.map((p, i) => [p, i]).filter(([, i]) => i !== digit)
       .reduce((best, next) => (next[0] > best[0] ? next : best))[1];
   }
+  // "3 (55% confident) or 5": an unsure digit and the digit it may be instead.
+  const doubt = (d) => `${classes[d.digit]} (${percent(d.confidence)} confident) or ${classes[runnerUp(d)]}`;
 
   return {
     setBusy: (busy) => root.setAttribute('aria-busy', String(busy)),
-    showEmpty: () => show({ message: 'Draw a digit or a number', state: 'empty' }),
-    showBlank: () => show({ message: 'No digit found in that image. Draw a digit or try another image.', state: 'blank' }),
-    showError: (message) => show({ message, state: 'error' }),
+    /** Says the answer on screen to screen readers, if it was not said yet: call once the answer is final. */
+    announce() {
+      if (unannounced === null) return;
+      announceEl.textContent = unannounced;
+      unannounced = null;
+    },
+    showEmpty: () => show({ sentence: 'Draw a digit or a number.', state: 'empty' }),
+    showWaiting: () => show({ sentence: 'Reading…', state: 'reading' }),
+    showBlank: () => show({ sentence: 'No digit found: draw one, or try another image.', state: 'blank' }),
+    showError: (message) => show({ sentence: message, state: 'error' }),
     /** A reading with no digit but marks that are not digits: {marks: [{notDigit, probabilities, pixels}]}. */
     showNotDigit({ marks }) {
       const [only] = marks;
+      const one = marks.length === 1;
       return show({
-        confidence: marks.length === 1
-          ? `${percent(only.notDigit)} confident it is not a digit`
-          : `${marks.length} marks, none of them a digit`,
-        message: "That doesn't look like a digit",
-        probabilities: marks.length === 1 ? [...only.probabilities, only.notDigit] : null,
-        pixels: marks.length === 1 ? only.pixels : null,
+        sentence: one
+          ? `That doesn't look like a digit (${percent(only.notDigit)} confident).`
+          : `That doesn't look like a digit: ${marks.length} marks, none of them one.`,
+        probabilities: one ? [...only.probabilities, only.notDigit] : null,
+        pixels: one ? only.pixels : null,
         marks,
         state: 'not-digit',
       });
@@ -170,36 +207,33 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
      * [{mark, confidence}]} with at least one digit or mark of a number; the marks that are not digits were left out.
      */
     showReading({ number, text = number, digits, marks = [], punctuation = [] }) {
-      const unsure = digits.filter((d) => d.confidence < threshold);
+      const unsure = digits.map((d, i) => ({ ...d, place: i + 1 })).filter((d) => d.confidence < threshold);
       // A mark of the number told from a speck or a 1 only narrowly is unsure as a digit is.
       const unsureMarks = punctuation.filter((m) => m.confidence < threshold);
       const state = unsure.length || unsureMarks.length ? 'unsure' : 'sure';
-      const doubt = unsureMarks.map((m) => `Not sure about the ${MARK_NAMES[m.mark]}.`).join(' ');
+      const least = [...digits, ...punctuation].reduce((a, b) => (b.confidence < a.confidence ? b : a));
+      const lone = digits.length === 1 && !punctuation.length;
+      const markDoubts = unsureMarks.map((m) => `the ${MARK_NAMES[m.mark]} (${percent(m.confidence)} confident)`);
+      let sentence;
       if (!digits.length) {
-        const names = punctuation.map((m) => MARK_NAMES[m.mark]).join(' and ');
-        return show({
-          number, text, confidence: `a ${names}, no digit`, message: doubt || `It reads ${text}`, marks, state,
-        });
+        const names = punctuation.map((m) => `a ${MARK_NAMES[m.mark]}`).join(' and ');
+        sentence = markDoubts.length
+          ? `Not sure about ${markDoubts.join(' and ')}, and no digit.`
+          : `${names}, ${percent(least.confidence)} confident, and no digit.`;
+        sentence = sentence[0].toUpperCase() + sentence.slice(1);
+      } else if (lone) {
+        const article = text === '8' ? 'An' : 'A';
+        sentence = unsure.length ? `Not sure: ${doubt(digits[0])}?` : `${article} ${text}, ${percent(least.confidence)} confident.`;
+      } else if (state === 'sure') {
+        sentence = `It reads ${text}, each ${punctuation.length ? 'digit and mark' : 'digit'} at least ${percent(least.confidence)} confident.`;
+      } else {
+        const doubts = [...unsure.map((d) => `the ${ordinal(d.place)} digit, ${doubt(d)}`), ...markDoubts];
+        sentence = `It reads ${text}, but it is not sure about ${doubts.join('; and ')}.`;
       }
-      if (digits.length === 1 && !punctuation.length) {
-        const [only] = digits;
-        const message = unsure.length
-          ? `Not sure: ${classes[only.digit]} or ${classes[runnerUp(only)]}?`
-          : `It looks like a ${classes[only.digit]}.`;
-        return show({
-          number, single: classes[only.digit], confidence: `${percent(only.confidence)} confident`, message,
-          probabilities: [...only.probabilities, only.notDigit], pixels: only.pixels, digits, marks, state,
-        });
-      }
-      const least = digits.reduce((a, b) => (b.confidence < a.confidence ? b : a));
-      const message = unsure.length
-        ? `Not sure about ${unsure.length === 1 ? 'one digit' : `${unsure.length} digits`}: ${unsure
-          .map((d) => `${classes[d.digit]} or ${classes[runnerUp(d)]}?`).join(' ')}`
-        : doubt || `It reads ${text}.`;
       return show({
-        number, text,
-        confidence: `${digits.length} digit${digits.length === 1 ? '' : 's'}, the least sure ${percent(least.confidence)} confident`,
-        message: unsure.length && doubt ? `${message} ${doubt}` : message, digits, marks, state,
+        number, text, single: lone ? classes[digits[0].digit] : '', sentence,
+        probabilities: lone ? [...digits[0].probabilities, digits[0].notDigit] : null,
+        pixels: lone ? digits[0].pixels : null, digits, marks, state,
       });
     },
   };

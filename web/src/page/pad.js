@@ -1,8 +1,9 @@
 // Drawing pad: pointer strokes (mouse, touch, pen) on an opaque white canvas,
 // with undo of the last stroke. It is wide enough for a number; the strokes are
 // known, so the digits are the strokes grouped by horizontal overlap
-// (segment.js's groupMarks), each rendered alone the way a lone digit is. The marks of a number (. , - : /) are
-// found in the pad's pixels as in an image's (punctuation.js), and their strokes are no digit's.
+// (segment.js's groupMarks), each rendered alone the way a lone digit is, with a
+// pen in proportion to its size. The marks of a number (. , - : /) are found in
+// the strokes' pixels as in an image's (punctuation.js), and their strokes are no digit's.
 // The backing store is HEIGHT pixels tall whatever the screen, so a digit's
 // image does not depend on the screen it was drawn on; its width follows the
 // pad's shape on the page.
@@ -11,6 +12,13 @@ import { dropDots, findComponents, groupMarks, unionAll } from '../read/segment.
 
 const HEIGHT = 280;
 const LINE_WIDTH = 20; // about MNIST's stroke-to-digit ratio at this size
+// The marks are found on the strokes painted at this scale: a pen of 10 pixels is ample for their geometry.
+const MARKS_SCALE = 0.5;
+// Each digit is rendered again from its strokes with a pen in proportion to its size (this share of its longer
+// side), at most the pad's: the digits of a number are drawn smaller than a lone one, and the pad's pen would make
+// them bolder than MNIST's. Chosen on the tune part of the bench's drawn numbers (docs/experiments.md).
+const PEN_PER_SIDE = 0.15;
+const MIN_PEN = 3;
 const INK = '#000';
 const PAPER = '#fff';
 // A digit is rendered alone on a square this much larger than its longer side: paper around it,
@@ -20,7 +28,7 @@ const DIGIT_MARGIN = 1.5;
 // thin, so it reads as set aside rather than as a doubt about a digit.
 const BOX_STYLES = {
   digit: { color: '#0b57d0', dash: [], width: 3 },
-  unsure: { color: '#c5221f', dash: [8, 5], width: 3 },
+  unsure: { color: '#8a4b00', dash: [8, 5], width: 3 }, // as an unsure digit in the answer's row (app.css --warn)
   mark: { color: '#767676', dash: [4, 4], width: 2 },
 };
 
@@ -37,12 +45,13 @@ function paintStroke(ctx, points) {
   ctx.stroke();
 }
 
-// Strokes on white paper; `view` maps pad pixels onto the canvas (x' = (x - view.x) * view.scale).
-function paint(ctx, width, height, strokes, view = { x: 0, y: 0, scale: 1 }) {
+// Strokes on white paper with a pen `pen` pad pixels wide; `view` maps pad pixels onto the canvas
+// (x' = (x - view.x) * view.scale).
+function paint(ctx, width, height, strokes, view = { x: 0, y: 0, scale: 1 }, pen = LINE_WIDTH) {
   ctx.fillStyle = PAPER;
   ctx.fillRect(0, 0, width, height);
   ctx.strokeStyle = INK;
-  ctx.lineWidth = LINE_WIDTH;
+  ctx.lineWidth = pen;
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
   ctx.save();
@@ -88,26 +97,36 @@ export function createPad(canvas, overlay, onChange) {
     redraw();
   }
 
-  // The marks of a number among the strokes, read from the pad's own pixels as from an image's
-  // (punctuation.js): {punctuation: [{mark, confidence, box}], strokesOf: [the strokes of each mark]}.
+  // The marks of a number among the strokes, read from the pixels of the strokes as from an image's
+  // (punctuation.js): {punctuation: [{mark, confidence, box}], strokesOf: [the strokes of each mark]}. The strokes
+  // are painted again at MARKS_SCALE, cropped to their box: the scan then costs a quarter of the pad's pixels at
+  // most, and the marks' tests are in strokes and heights, which the scale does not change.
   function strokeMarks(config) {
     if (!strokes.length || picture) return { punctuation: [], strokesOf: [] };
-    const { data } = ctx.getImageData(0, 0, width, HEIGHT);
-    const mask = new Uint8Array(width * HEIGHT);
+    const all = unionAll(strokes.map(strokeBox));
+    const view = { x: all.left, y: all.top, scale: MARKS_SCALE };
+    const w = Math.ceil((all.right - all.left) * MARKS_SCALE);
+    const h = Math.ceil((all.bottom - all.top) * MARKS_SCALE);
+    const marksCtx = new OffscreenCanvas(w, h).getContext('2d', { willReadFrequently: true });
+    paint(marksCtx, w, h, strokes, view);
+    const { data } = marksCtx.getImageData(0, 0, w, h);
+    const mask = new Uint8Array(w * h);
     for (let i = 0; i < mask.length; i++) mask[i] = data[4 * i] < 128 ? 1 : 0;
-    const { labels, boxes } = findComponents(mask, width, HEIGHT);
-    const pieces = shapes(labels, boxes, mask, width, HEIGHT);
+    const { labels, boxes } = findComponents(mask, w, h);
+    const pieces = shapes(labels, boxes, mask, w, h);
     const marks = findPunctuation(pieces, boxes.map((_, i) => i), config);
     // A stroke is connected ink, so the component under its first point holds all of it.
     const componentOf = strokes.map(([{ x, y }]) => {
-      const column = Math.min(width - 1, Math.max(0, Math.round(x)));
-      const row = Math.min(HEIGHT - 1, Math.max(0, Math.round(y)));
-      return labels[row * width + column] - 1;
+      const column = Math.min(w - 1, Math.max(0, Math.round((x - view.x) * MARKS_SCALE)));
+      const row = Math.min(h - 1, Math.max(0, Math.round((y - view.y) * MARKS_SCALE)));
+      return labels[row * w + column] - 1;
     });
     const strokesOf = marks.map((m) => strokes.map((_, i) => i).filter((i) => m.members.includes(componentOf[i])));
     const punctuation = marks.map(({ mark, confidence, members }) => {
       const box = unionAll(members.map((k) => boxes[k]));
-      return { mark, confidence, box: [box.left, box.top, box.right - box.left, box.bottom - box.top] };
+      const [left, top] = [view.x + box.left / MARKS_SCALE, view.y + box.top / MARKS_SCALE];
+      const [width, height] = [(box.right - box.left) / MARKS_SCALE, (box.bottom - box.top) / MARKS_SCALE];
+      return { mark, confidence, box: [left, top, width, height].map(Math.round) };
     });
     return { punctuation, strokesOf };
   }
@@ -185,9 +204,11 @@ export function createPad(canvas, overlay, onChange) {
         const scale = Math.min(1, config.preprocess.work_max_side / side);
         const pixels = Math.ceil(side * scale);
         const view = { x: (box.left + box.right - side) / 2, y: (box.top + box.bottom - side) / 2, scale };
+        const ink = Math.max(box.right - box.left, box.bottom - box.top) - LINE_WIDTH;
+        const pen = Math.min(LINE_WIDTH, Math.max(MIN_PEN, PEN_PER_SIDE * ink));
         const image = () => {
           const digitCtx = new OffscreenCanvas(pixels, pixels).getContext('2d', { willReadFrequently: true });
-          paint(digitCtx, pixels, pixels, members.map((m) => strokes[m]), view);
+          paint(digitCtx, pixels, pixels, members.map((m) => strokes[m]), view, pen);
           return digitCtx.getImageData(0, 0, pixels, pixels);
         };
         // A finished stroke never changes and a stroke being drawn only grows: ids and lengths say it all.

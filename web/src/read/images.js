@@ -8,7 +8,7 @@ function naturalSize(url) {
   return new Promise((resolve, reject) => {
     const img = new Image();
     img.onload = () => resolve({ width: img.naturalWidth, height: img.naturalHeight });
-    img.onerror = () => reject(new UploadError('That file is not an image this page can read. Try a PNG, JPEG, WebP or GIF.'));
+    img.onerror = () => reject(new UploadError('That file is not an image this page can read: try a PNG, JPEG, WebP or GIF.'));
     img.src = url;
   });
 }
@@ -19,7 +19,7 @@ export async function fileToImageData(file, maxPixels) {
     const { width, height } = await naturalSize(url);
     if (!width || !height) throw new UploadError('That image is empty.');
     if (width * height > maxPixels) {
-      throw new UploadError(`That image is too large (${width}×${height} pixels). Please use a smaller one.`);
+      throw new UploadError(`That image is too large (${width}×${height} pixels): please use a smaller one.`);
     }
     // createImageBitmap applies EXIF orientation, and takes a GIF's first frame.
     const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -33,7 +33,7 @@ export async function fileToImageData(file, maxPixels) {
     }
   } catch (error) {
     if (error instanceof UploadError) throw error;
-    throw new UploadError('That image could not be decoded. Try a PNG, JPEG, WebP or GIF.');
+    throw new UploadError('That image could not be decoded: try a PNG, JPEG, WebP or GIF.');
   } finally {
     URL.revokeObjectURL(url);
   }
