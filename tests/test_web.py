@@ -540,7 +540,10 @@ def test_keyboard_reaches_and_activates_controls(app_pages):
 
 def test_accessibility_basics(app_pages):
     page = app_pages("cpu")
-    assert page.locator(".verdict[aria-live=polite]").locator('[data-testid="prediction"]').count() == 1
+    # The answer's sentence is said through one polite live region; the number itself is an <output> beside it.
+    assert page.locator("[data-role=announce][aria-live=polite]").count() == 1
+    assert page.locator("[aria-live]").count() == 1
+    assert page.locator('.verdict output[data-testid="prediction"]').count() == 1
     assert page.get_attribute('[data-testid="pad"]', "aria-label")
     assert page.locator('label:has([data-testid="upload"])').count() == 1
     page.set_viewport_size({"width": 360, "height": 740})
