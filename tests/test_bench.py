@@ -264,7 +264,7 @@ def test_markdown_table_reports_drawn_numbers_by_part_and_other_engines():
         "drawn_numbers": {"overall": 0.985, "tune": 1.0, "held-out": 0.97, "count": 200},
         "drawn_lone_digits": {"overall": 1.0, "tune": 1.0, "held-out": 1.0, "count": 80},
     }
-    engine = {"backend_in_use": "wasm", "model_load_ms": 158.2, "engine_version": "153.8.0esr"}
+    engine = {"backend_in_use": "wasm", "model_load_ms": 158.2, "engine_version": "Firefox 153.8.0"}
     report = {
         "date": "2026-12-07T05:00:00+00:00",
         "machine": "x86_64, 2 cores",
@@ -278,4 +278,4 @@ def test_markdown_table_reports_drawn_numbers_by_part_and_other_engines():
     }
     table = markdown_table(report)
     assert "numbers (200) read exactly, tune 100.0%, held-out 97.0%; lone digits (80)" in table
-    assert "| firefox 153.8.0esr | wasm | 158 ms | 19.5 / 27.2 ms (20 drawings) |" in table
+    assert "| Firefox 153.8.0 | wasm | 158 ms | 19.5 / 27.2 ms (20 drawings) |" in table

@@ -288,8 +288,7 @@ def _engines_rows(engines: dict | None) -> list[tuple[str, str]]:
     """Pen-up to answer in the other engines (engines/), on wasm as in Chromium."""
     if not engines:
         return []
-    names = {"firefox": "Firefox", "webkit": "WebKitGTK"}
-    label = " / ".join(f"{names[e]} {engines[e]['engine_version']}" for e in engines)
+    label = " / ".join(engines[e]["engine_version"] for e in engines)
     value = " / ".join(f"{engines[e]['pointer_up_to_answer_ms']['median']:.1f} ms" for e in engines)
     return [(f"pen-up to answer, one digit, median, {label} (wasm)", value)]
 
@@ -315,10 +314,10 @@ def _engines_lines(engines: dict | None) -> list[str]:
         return []
     lines = ["", "Other engines (the system's browsers, wasm, a fresh profile each):", ""]
     lines += ["| engine | backend in use | model load | pointer-up to answer, median / p95 |", "|---|---|---|---|"]
-    for engine, e in engines.items():
+    for e in engines.values():
         timing = e["pointer_up_to_answer_ms"]
         lines.append(
-            f"| {engine} {e['engine_version']} | {e['backend_in_use']} | {e['model_load_ms']:.0f} ms "
+            f"| {e['engine_version']} | {e['backend_in_use']} | {e['model_load_ms']:.0f} ms "
             f"| {timing['median']:.1f} / {timing['p95']:.1f} ms ({timing['samples']} drawings) |"
         )
     return lines
