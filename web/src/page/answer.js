@@ -225,7 +225,10 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
         const article = text === '8' ? 'An' : 'A';
         sentence = unsure.length ? `Not sure: ${doubt(digits[0])}?` : `${article} ${text}, ${percent(least.confidence)} confident.`;
       } else if (state === 'sure') {
-        sentence = `It reads ${text}, each ${punctuation.length ? 'digit and mark' : 'digit'} at least ${percent(least.confidence)} confident.`;
+        const each = punctuation.length ? 'digit and mark' : 'digit';
+        // "At least 100%" would be odd: the least sure rounds up to certainty.
+        const floor = percent(least.confidence) === '100%' ? '100%' : `at least ${percent(least.confidence)}`;
+        sentence = `It reads ${text}, each ${each} ${floor} confident.`;
       } else {
         const doubts = [...unsure.map((d) => `the ${ordinal(d.place)} digit, ${doubt(d)}`), ...markDoubts];
         sentence = `It reads ${text}, but it is not sure about ${doubts.join('; and ')}.`;
