@@ -25,16 +25,18 @@ LAUNCH_ARGS = [
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 
 
+def first_executable(candidates: list[str | Path | None]) -> str | None:
+    """The first of `candidates` (paths; None is skipped) that is an executable file, or None."""
+    return next((str(c) for c in candidates if c and Path(c).is_file() and os.access(c, os.X_OK)), None)
+
+
 def find_chromium(playwright_chromium_path: str | None) -> str:
     """CHROMIUM_PATH, else Playwright's own browser if installed, else the system Chromium.
 
     Raises instead of returning nothing: a browser test that silently does not run proves nothing.
     """
     candidates = [os.environ.get("CHROMIUM_PATH"), playwright_chromium_path, str(SYSTEM_CHROMIUM)]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    found = first_executable(candidates) or shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
     raise RuntimeError(

@@ -68,8 +68,8 @@ def _drawing(text: str, writer: Writer, rng: np.random.Generator, aspect: float,
     sizes = rng.uniform(0.9, 1.1, len(text))
     # Too wide for the pad: smaller, as a person writes a long number smaller.
     span = height * (sizes.sum() * writer.width + gaps.sum() + abs(slant))
-    height *= min(1.0, 0.9 * aspect / span)
-    span = height * (sizes.sum() * writer.width + gaps.sum() + abs(slant))
+    shrink = min(1.0, 0.9 * aspect / span)
+    height, span = height * shrink, span * shrink
     x = rng.uniform(0.04 * aspect, aspect - span - 0.04 * aspect) + height * abs(slant) / 2
     top = rng.uniform(0.06, 0.94 - height)
     strokes = []

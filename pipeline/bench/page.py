@@ -80,6 +80,15 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
+def timings(samples: list[float]) -> dict:
+    """Timings (ms) as the bench reports them: {median, p95, samples}."""
+    return {
+        "median": round(_percentile(samples, 50), 1),
+        "p95": round(_percentile(samples, 95), 1),
+        "samples": len(samples),
+    }
+
+
 def _first_visit(page: Page, url: str) -> dict:
     """Bytes the page fetched until its model was ready, gzip-compressed as a static host would serve them.
 
@@ -119,6 +128,13 @@ def _pointer_up_to_answer(page: Page) -> list[float]:
     return page.evaluate(MEASURES_JS, "pointerup-to-answer")[start:]
 
 
+def _draw_anew(page: Page, strokes: list[list[tuple[float, float]]], steps: int = 4) -> None:
+    """Clear the pad, draw the strokes (draw_strokes) and wait for the answer to the last of them."""
+    page.click('[data-testid="clear"]')
+    draw_strokes(page, strokes, steps)
+    page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+
+
 def _pad_aspect(page: Page) -> float:
     box = page.locator('[data-testid="pad"]').bounding_box()
     return box["width"] / box["height"]
@@ -126,15 +142,13 @@ def _pad_aspect(page: Page) -> float:
 
 def _draw_and_read(page: Page, drawing: Drawing) -> tuple[bool, int]:
     """Draws on a clear pad; whether the number read is the one drawn, and how many of its digits are not sure."""
-    page.click('[data-testid="clear"]')
-    draw_strokes(page, drawing.strokes, steps=1)
-    page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+    _draw_anew(page, drawing.strokes, steps=1)
     read = page.get_attribute('[data-testid="prediction"]', "data-number")
     return read == drawing.text, max(0, len(drawing.text) - page.locator(SURE_DIGITS).count())
 
 
 def _drawn_numbers(page: Page, every: int = 1) -> dict:
-    """Numbers of 2 to 6 digits and lone digits drawn with the mouse in the new writers' hands (drawn.py), every
+    """Numbers of 2 to 6 digits and lone digits drawn with the mouse by drawn.py's hands, in both parts, every
     `every`-th of them: the share read exactly, by part; the share of the numbers' digits flagged (drawn, but not
     among the sure digits of the answer); and pointer-up to the whole answer after the last stroke of each 6-digit
     number."""
@@ -156,11 +170,7 @@ def _drawn_numbers(page: Page, every: int = 1) -> dict:
         "drawn_numbers": {**shares(exact), "count": len(numbers)},
         "drawn_lone_digits": {**shares(lone_exact), "count": len(lone)},
         "drawn_digits_flagged": flagged / sum(len(d.text) for d in numbers),
-        "six_digit_pointer_up_to_answer_ms": {
-            "median": round(_percentile(six_digit_ms, 50), 1),
-            "p95": round(_percentile(six_digit_ms, 95), 1),
-            "samples": len(six_digit_ms),
-        },
+        "six_digit_pointer_up_to_answer_ms": timings(six_digit_ms),
     }
 
 
@@ -176,18 +186,12 @@ def _drawn_punctuated(page: Page) -> dict:
     correct, answer_ms = 0, []
     for i in range(DRAWN_PUNCTUATED_COUNT):
         text = "".join(str(rng.integers(0, 10)) if c == "d" else c for c in DRAWN_PUNCTUATED[i % len(DRAWN_PUNCTUATED)])
-        page.click('[data-testid="clear"]')
-        draw_strokes(page, number_strokes(text))
-        page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+        _draw_anew(page, number_strokes(text))
         correct += page.get_attribute('[data-testid="prediction"]', "data-text") == text
         answer_ms.append(page.evaluate(MEASURES_JS, "pointerup-to-answer")[-1])
     return {
         "drawn_punctuated_accuracy": correct / DRAWN_PUNCTUATED_COUNT,
-        "punctuated_pointer_up_to_answer_ms": {
-            "median": round(_percentile(answer_ms, 50), 1),
-            "p95": round(_percentile(answer_ms, 95), 1),
-            "samples": len(answer_ms),
-        },
+        "punctuated_pointer_up_to_answer_ms": timings(answer_ms),
     }
 
 
@@ -202,12 +206,7 @@ def _answer_with_stored_examples(page: Page) -> dict:
         teach_in_page(page, draw(writer, str(i % 10), rng), i % 10)
     answer_ms = _pointer_up_to_answer(page)
     page.evaluate("() => window.digits.forget()")
-    return {
-        "examples": STORED_EXAMPLES,
-        "median": round(_percentile(answer_ms, 50), 1),
-        "p95": round(_percentile(answer_ms, 95), 1),
-        "samples": len(answer_ms),
-    }
+    return {"examples": STORED_EXAMPLES, **timings(answer_ms)}
 
 
 def _realworld_accuracy(page: Page, realworld: list[tuple[str, np.ndarray, int]]) -> float:
@@ -235,9 +234,7 @@ def _not_digits_flagged(page: Page, negatives: list[Negative], threshold: float)
         strokes, aspect = glyph(negative.kind, negative.name, rng)
         # A word as wide as the pad's middle; one glyph in a square on the pad's middle.
         width = min(0.8, 0.35 * aspect)
-        page.click('[data-testid="clear"]')
-        draw_strokes(page, [[(0.5 + (x / aspect - 0.5) * width, 0.2 + y * 0.6) for x, y in s] for s in strokes])
-        page.wait_for_selector("#answer[aria-busy=false]", state="attached")
+        _draw_anew(page, [[(0.5 + (x / aspect - 0.5) * width, 0.2 + y * 0.6) for x, y in s] for s in strokes])
         # Flagged: no digit in the answer's list is sure (the list holds every digit read, each sure or unsure).
         drawn.append(page.locator(SURE_DIGITS).count() == 0)
     return {
@@ -269,11 +266,7 @@ def measure_browser(
             results[backend] = {
                 "backend_in_use": page.text_content('[data-testid="backend"]'),
                 "model_load_ms": round(load_ms, 1),
-                "pointer_up_to_answer_ms": {
-                    "median": round(_percentile(answer_ms, 50), 1),
-                    "p95": round(_percentile(answer_ms, 95), 1),
-                    "samples": len(answer_ms),
-                },
+                "pointer_up_to_answer_ms": timings(answer_ms),
                 # Every drawing on the first backend; a sixth of them on the others, which read the same.
                 **_drawn_numbers(page, 1 if backend == BACKENDS[0] else 6),
                 **figures,

@@ -10,10 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-
 from ..browser import serve
-from ..page import STROKES
+from ..page import STROKES, timings
 from .driver import Driver, EngineError
 from .steps import ANSWER_MEASURE, LOAD_MEASURE, clear, draw, measures, open_app, text, wait_answered, wait_measured
 
@@ -42,14 +40,6 @@ def open_engine(engine: str) -> Iterator[Driver]:
         driver.close()
 
 
-def _summary(samples: list[float]) -> dict:
-    return {
-        "median": round(float(np.percentile(samples, 50)), 1),
-        "p95": round(float(np.percentile(samples, 95)), 1),
-        "samples": len(samples),
-    }
-
-
 def _pointer_up_to_answer(driver: Driver, drawings: int) -> list[float]:
     samples = []
     for i in range(drawings):
@@ -73,7 +63,7 @@ def measure_engines(dist: Path, drawings: int = DRAWINGS) -> dict:
                     raise EngineError(f"{engine}: the app did not load: {loaded['message']}")
                 results[engine] = {
                     "model_load_ms": round(float(measures(driver, LOAD_MEASURE)[0]), 1),
-                    "pointer_up_to_answer_ms": _summary(_pointer_up_to_answer(driver, drawings)),
+                    "pointer_up_to_answer_ms": timings(_pointer_up_to_answer(driver, drawings)),
                     "backend_in_use": text(driver, '[data-testid="backend"]'),
                     "engine_version": driver.version,
                 }

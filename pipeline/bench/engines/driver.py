@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 # The window the app is driven in: Playwright's default, so the pad is laid out as in the Chromium tests.
 VIEWPORT = (1280, 720)
@@ -44,6 +44,13 @@ class Driver(Protocol):
         """Console errors and uncaught exceptions since the last call."""
 
     def close(self) -> None: ...
+
+
+def log_tail(log: IO[str]) -> str:
+    """The end of a driver's log file, on a line of its own, for an error message (nothing if it is empty)."""
+    log.seek(0)
+    tail = log.read()[-3000:]
+    return f"\n{tail}" if tail else ""
 
 
 def call(function: str, *args: Any) -> str:

@@ -14,7 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .driver import VIEWPORT, EngineError
+from ..browser import first_executable
+from .driver import VIEWPORT, EngineError, log_tail
 
 SCRIPT = Path(__file__).with_name("firefox.mjs")
 SYSTEM_FIREFOX = Path("/usr/bin/firefox-esr")
@@ -24,9 +25,9 @@ CALL_TIMEOUT_S = 90
 
 def find_firefox() -> Path:
     """FIREFOX_PATH, else Debian's Firefox ESR, else a `firefox` on the PATH; raises rather than skip a test."""
-    for candidate in (os.environ.get("FIREFOX_PATH"), SYSTEM_FIREFOX, shutil.which("firefox")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return Path(candidate)
+    found = first_executable([os.environ.get("FIREFOX_PATH"), SYSTEM_FIREFOX, shutil.which("firefox")])
+    if found:
+        return Path(found)
     raise EngineError("No Firefox found: set FIREFOX_PATH or install it (apt-get install firefox-esr).")
 
 
@@ -66,15 +67,10 @@ class Firefox:
         try:
             reply = self._replies.get(timeout=timeout_s)
         except queue.Empty:
-            raise EngineError(f"firefox: no answer to {what} in {timeout_s} s{self._stderr()}") from None
+            raise EngineError(f"firefox: no answer to {what} in {timeout_s} s{log_tail(self._log)}") from None
         if reply is None:
-            raise EngineError(f"firefox: the driver exited during {what}{self._stderr()}")
+            raise EngineError(f"firefox: the driver exited during {what}{log_tail(self._log)}")
         return reply
-
-    def _stderr(self) -> str:
-        self._log.seek(0)
-        tail = self._log.read()[-3000:]
-        return f"\n{tail}" if tail else ""
 
     def _call(self, op: str, timeout_s: float = CALL_TIMEOUT_S, **args: Any) -> Any:
         self._next_id += 1

@@ -22,7 +22,8 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.webkitgtk.options import Options
 from selenium.webdriver.webkitgtk.service import Service
 
-from .driver import VIEWPORT, EngineError
+from ..browser import first_executable
+from .driver import VIEWPORT, EngineError, log_tail
 
 WEBKIT_DRIVER = Path("/usr/bin/WebKitWebDriver")
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
@@ -53,7 +54,7 @@ Promise.resolve().then(() => (%s)).then(
 
 
 def _executable(path: Path, package: str) -> Path:
-    if not (path.is_file() and os.access(path, os.X_OK)):
+    if not first_executable([path]):
         raise EngineError(f"{path} not found: install it (apt-get install {package}).")
     return path
 
@@ -112,16 +113,11 @@ class WebKit:
             self._driver.set_window_size(*VIEWPORT)
         except Exception as error:
             self._display.close()
-            message = f"WebKitWebDriver did not start MiniBrowser: {error}{self._stderr()}"
+            message = f"WebKitWebDriver did not start MiniBrowser: {error}{log_tail(self._log)}"
             self._log.close()
             raise EngineError(message) from error
         capabilities = self._driver.capabilities
         self.version = f"WebKitGTK {capabilities.get('browserVersion', '?')} ({capabilities.get('browserName')})"
-
-    def _stderr(self) -> str:
-        self._log.seek(0)
-        tail = self._log.read()[-3000:]
-        return f"\n{tail}" if tail else ""
 
     def _element(self, selector: str):
         return self._driver.find_element(By.CSS_SELECTOR, selector)

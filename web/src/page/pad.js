@@ -100,10 +100,11 @@ export function createPad(canvas, overlay, onChange) {
   // The marks of a number among the strokes, read from the pixels of the strokes as from an image's
   // (punctuation.js): {punctuation: [{mark, confidence, box}], strokesOf: [the strokes of each mark]}. The strokes
   // are painted again at MARKS_SCALE, cropped to their box: the scan then costs a quarter of the pad's pixels at
-  // most, and the marks' tests are in strokes and heights, which the scale does not change.
-  function strokeMarks(config) {
+  // most, and the marks' tests are in strokes and heights, which the scale does not change. `strokeBoxes`
+  // holds each stroke's box (strokeBox).
+  function strokeMarks(config, strokeBoxes) {
     if (!strokes.length || picture) return { punctuation: [], strokesOf: [] };
-    const all = unionAll(strokes.map(strokeBox));
+    const all = unionAll(strokeBoxes);
     const view = { x: all.left, y: all.top, scale: MARKS_SCALE };
     const w = Math.ceil((all.right - all.left) * MARKS_SCALE);
     const h = Math.ceil((all.bottom - all.top) * MARKS_SCALE);
@@ -184,14 +185,15 @@ export function createPad(canvas, overlay, onChange) {
      */
     digitImages(config) {
       const segmentParams = config.segment;
-      const { punctuation, strokesOf } = strokeMarks(config);
+      const strokeBoxes = strokes.map(strokeBox);
+      const { punctuation, strokesOf } = strokeMarks(config, strokeBoxes);
       const inMarks = new Set(strokesOf.flat());
       const kept = strokes.map((_, i) => i).filter((i) => !inMarks.has(i));
-      const boxes = kept.map((i) => strokeBox(strokes[i]));
+      const boxes = kept.map((i) => strokeBoxes[i]);
       const grouped = groupMarks(boxes, segmentParams);
       const lines = grouped.lines;
       const groups = grouped.groups.map((members) => members.map((m) => kept[m]));
-      const groupBoxes = groups.map((members) => unionAll(members.map((m) => strokeBox(strokes[m]))));
+      const groupBoxes = grouped.groups.map((members) => unionAll(members.map((m) => boxes[m])));
       const big = groups.length ? dropDots(groupBoxes, segmentParams) : [];
       const notes = [];
       if (lines.length) notes.push(`${lines.length} underline(s) or rule(s) ignored`);
