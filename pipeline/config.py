@@ -163,6 +163,9 @@ PUNCTUATION: dict[str, float] = {
     "slash_rise": 0.03,
     "slash_lean": 0.0,
     "lean_unit": 0.25,
+    # ... and leaning right by itself, this much or more: a "/" leans right in every hand, a 1 of a hand that leans
+    # back leans left (the bench's drawn numbers, docs/experiments.md "Marks").
+    "slash_forward": 0.1,
     # A mark is none of these where it overlaps a digit's columns by this share of its own width: a digit's part.
     "inside": 0.1,
 }

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from pipeline.bench.drawn import HANDS, NUMBERS_PER_PART, drawn_set
-from pipeline.bench.results import markdown_table
+from pipeline.bench.results import _drawn_row, markdown_table
 from pipeline.bench.runner import _kernels
 from pipeline.bench.sets import labelled_number_set, realworld_set
 from pipeline.data.render import STYLES
@@ -243,26 +243,27 @@ def test_markdown_table_reports_numbers_with_marks():
     assert "drawn on the pad (30): 90% read exactly; pointer-up to answer 18.2 ms median, 24.0 ms p95." in table
 
 
-def test_drawn_set_is_seeded_in_two_parts_of_other_hands_and_fits_the_pad():
+def test_drawn_set_is_seeded_in_parts_of_other_hands_and_fits_the_pad():
     numbers = drawn_set(3.0)
     assert [(d.text, d.strokes) for d in numbers] == [(d.text, d.strokes) for d in drawn_set(3.0)]
     parts = {part: [d for d in numbers if d.part == part] for part in HANDS}
     assert all(len(p) == NUMBERS_PER_PART for p in parts.values())
     hands = {part: {d.writer for d in p} for part, p in parts.items()}
-    assert hands["tune"] == {h.name for h in HANDS["tune"]} and not hands["tune"] & hands["held-out"]
+    assert all(hands[part] == {h.name for h in HANDS[part]} for part in HANDS)
+    assert sum(len(h) for h in hands.values()) == len(set.union(*hands.values())), "no hand in two parts"
     assert {len(d.text) for d in numbers} == {2, 3, 4, 5, 6}
     points = np.array([p for d in numbers for s in d.strokes for p in s])
     assert points.min() > -0.02 and points.max() < 1.02, "on the pad, bar a hand's wobble at its edge"
     heights = [np.ptp([y for s in d.strokes for _, y in s]) for d in numbers]
     assert min(heights) < 0.3 and max(heights) > 0.6, "small and large"
     lone = drawn_set(3.0, (1, 1), 5)
-    assert len(lone) == 10 and all(len(d.text) == 1 for d in lone)
+    assert len(lone) == 5 * len(HANDS) and all(len(d.text) == 1 for d in lone)
 
 
 def test_markdown_table_reports_drawn_numbers_by_part_and_other_engines():
     drawn = {
-        "drawn_numbers": {"overall": 0.985, "tune": 1.0, "held-out": 0.97, "count": 200},
-        "drawn_lone_digits": {"overall": 1.0, "tune": 1.0, "held-out": 1.0, "count": 80},
+        "drawn_numbers": {"overall": 0.98, "tune": 1.0, "tune 2": 0.97, "held-out": 0.97, "count": 300},
+        "drawn_lone_digits": {"overall": 1.0, "tune": 1.0, "tune 2": 1.0, "held-out": 1.0, "count": 120},
     }
     engine = {"backend_in_use": "wasm", "model_load_ms": 158.2, "engine_version": "Firefox 153.8.0"}
     report = {
@@ -277,5 +278,9 @@ def test_markdown_table_reports_drawn_numbers_by_part_and_other_engines():
         "engines": {"firefox": {**engine, "pointer_up_to_answer_ms": {"median": 19.5, "p95": 27.2, "samples": 20}}},
     }
     table = markdown_table(report)
-    assert "numbers (200) read exactly, tune 100.0%, held-out 97.0%; lone digits (80)" in table
+    assert "numbers (300) read exactly, tune 100.0%, tune 2 97.0%, held-out 97.0%; lone digits (120)" in table
+    label, value = _drawn_row(drawn)
+    assert label.startswith("numbers of 2 to 6 digits drawn with the mouse by held-out hands (100)") and value == (
+        "97.0% / 100.0%"
+    )
     assert "| Firefox 153.8.0 | wasm | 158 ms | 19.5 / 27.2 ms (20 drawings) |" in table

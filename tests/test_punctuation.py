@@ -6,7 +6,8 @@ import json
 import numpy as np
 import pytest
 from conftest import run_pipeline
-from PIL import Image
+from PIL import Image, ImageDraw
+from scipy import ndimage
 from test_segment import classify, clear_digits, glyph, noise_page, paper  # noqa: F401 (classify, clear_digits: fixtures)
 
 from pipeline.bench.sets import PUNCTUATED, punctuated_accuracy, punctuated_kind, punctuated_set
@@ -75,6 +76,31 @@ def test_specks_far_smaller_than_the_stroke_are_not_points(digits):
 def test_an_upright_one_between_digits_is_a_one_and_a_long_leaning_stroke_a_slash(digits):
     assert marks_of(written("418", digits)) == ""
     assert marks_of(written("4/8", digits)) == "/"
+
+
+def leaning_back(digits: dict[str, np.ndarray], stroke_lean: float, slant: float = -0.5) -> np.ndarray:
+    """ "4", a straight stroke and "8" in a hand leaning back by `slant` (x per y, negative: the tops to the left), the
+    stroke 1.35 times as tall as the digits, rising above them, and leaning `stroke_lean` by itself: where it leans
+    back less than the digits, it leans right of the row as a slash does."""
+    row = written("48", digits, gap=60)
+    top, side = HEIGHT // 2, int(abs(slant) * 2 * HEIGHT)
+    canvas = Image.fromarray(np.pad(row * 255, ((top, 4), (side, side))).astype(np.uint8))
+    stroke = round(stroke_width(row > 0.5))
+    length, bottom = 1.35 * HEIGHT, top + HEIGHT
+    x = side + glyph(digits["4"], HEIGHT).shape[1] + 30 - stroke_lean * length / 2
+    # Drawn leaning by its own lean less the hand's, then sheared with the digits by the hand's.
+    ImageDraw.Draw(canvas).line([(x, bottom), (x + (stroke_lean - slant) * length, bottom - length)], 255, stroke)
+    height = canvas.height
+    sheared = ndimage.affine_transform(
+        np.asarray(canvas, dtype=float) / 255, [[1, 0], [slant, 1]], offset=[0, -slant * height], order=1
+    )
+    return sheared
+
+
+def test_a_ones_lean_in_a_hand_leaning_back_is_no_slash_but_a_slash_leaning_right_is(digits):
+    assert marks_of(leaning_back(digits, 0.5)) == "/"
+    # Leaning back by 0.25, less than the digits: right of the row, as a slash, but no slash leans left.
+    assert marks_of(leaning_back(digits, -0.25)) == ""
 
 
 def test_a_mark_inside_a_digits_columns_is_part_of_it(digits):

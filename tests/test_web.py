@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Page
-from test_segment import noise_page, slanted_bars
+from test_punctuation import leaning_back
+from test_segment import noise_page, paper, slanted_bars
 
 from pipeline.bench.browser import draw_strokes, predict_in_page, read_in_page, serve
 from pipeline.bench.page import number_strokes
@@ -673,7 +674,11 @@ def test_number_parity_with_python(app_pages, reference_reading, backend, name):
 def punctuated_images() -> dict[str, np.ndarray]:
     """Written numbers with marks from MNIST test digits: each kind, in every real-world style."""
     digits, labels = mnist_test()
-    return {f"{n.label}-{n.style}": n.rgba for n in punctuated_set(digits, labels, 10, seed=5)}
+    images = {f"{n.label}-{n.style}": n.rgba for n in punctuated_set(digits, labels, 10, seed=5)}
+    first = {str(label): digits[np.flatnonzero(labels == label)[0]] for label in range(10)}
+    # A slash leans right by itself, where a 1 of a hand leaning back leans left (slash_forward).
+    images |= {f"leaning back, stroke {lean}": paper(leaning_back(first, lean)) for lean in (0.5, -0.25)}
+    return images
 
 
 @pytest.mark.parametrize("name", list(punctuated_images()))

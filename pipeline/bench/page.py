@@ -148,7 +148,7 @@ def _draw_and_read(page: Page, drawing: Drawing) -> tuple[bool, int]:
 
 
 def _drawn_numbers(page: Page, every: int = 1) -> dict:
-    """Numbers of 2 to 6 digits and lone digits drawn with the mouse by drawn.py's hands, in both parts, every
+    """Numbers of 2 to 6 digits and lone digits drawn with the mouse by drawn.py's hands, in every part, every
     `every`-th of them: the share read exactly, by part; the share of the numbers' digits flagged (drawn, but not
     among the sure digits of the answer); and pointer-up to the whole answer after the last stroke of each 6-digit
     number."""

@@ -278,8 +278,8 @@ def _drawn_row(page: dict) -> tuple[str, str]:
         return "numbers drawn with the mouse, read exactly", _pct(page["drawn_number_accuracy"], 0)
     numbers, lone = page["drawn_numbers"], page["drawn_lone_digits"]
     return (
-        f"numbers of 2 to 6 digits drawn with the mouse by held-out hands ({numbers['count'] // 2}), read exactly "
-        "/ lone digits drawn by them",
+        f"numbers of 2 to 6 digits drawn with the mouse by held-out hands ({numbers['count'] // len(_parts(numbers))}),"
+        " read exactly / lone digits drawn by them",
         f"{_pct(numbers['held-out'])} / {_pct(lone['held-out'])}",
     )
 
@@ -299,14 +299,22 @@ def _drawn_lines(browser: dict) -> list[str]:
     if "drawn_numbers" not in page:
         return []
     numbers, lone = page["drawn_numbers"], page["drawn_lone_digits"]
+
+    def by_part(shares: dict) -> str:
+        return ", ".join(f"{part} {_pct(shares[part])}" for part in _parts(shares))
+
     return [
         "",
         f"Drawn on the pad with the mouse ({backend}; bench/drawn.py: 2 to 6 digits, small and large, upright and "
-        f"slanted, wide and narrow; `tune` hands were measured while the pad's choices were made, `held-out` hands "
-        f"never were): numbers ({numbers['count']}) read exactly, tune {_pct(numbers['tune'])}, held-out "
-        f"{_pct(numbers['held-out'])}; lone digits ({lone['count']}) by the same hands, tune {_pct(lone['tune'])}, "
-        f"held-out {_pct(lone['held-out'])}.",
+        "slanted, wide and narrow; the `tune` parts' hands were measured while the pad's choices were made, the "
+        f"`held-out` hands never were): numbers ({numbers['count']}) read exactly, {by_part(numbers)}; lone digits "
+        f"({lone['count']}) by the same hands, {by_part(lone)}.",
     ]
+
+
+def _parts(shares: dict) -> list[str]:
+    """The parts of drawn.py's sets in a report's shares, in drawn.py's order."""
+    return [part for part in shares if part not in ("overall", "count")]
 
 
 def _engines_lines(engines: dict | None) -> list[str]:

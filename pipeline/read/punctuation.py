@@ -193,12 +193,14 @@ def _colon(upper: Shape, lower: Shape, row: Row) -> float:
 
 def _slash(shape: Shape, row: Row) -> float:
     """How surely a tall piece is a slash rather than a 1: straight, taller than the digits and rising above them,
-    and leaning right further than the row does."""
+    and leaning right further than the row does. A slash leans right in any hand, where a 1 written by a hand that
+    leans back leans left."""
     return min(
         _at_most(shape.flatness, PUNCTUATION["slash_straight"]),
         _at_least(shape.box.height, PUNCTUATION["slash_tall"] * row.height),
         _at_least(row.top - shape.box.top, PUNCTUATION["slash_rise"] * row.height),
         _at_least(shape.lean - row.lean, PUNCTUATION["slash_lean"], PUNCTUATION["lean_unit"]),
+        _at_least(shape.lean, PUNCTUATION["slash_forward"], PUNCTUATION["lean_unit"]),
     )
 
 

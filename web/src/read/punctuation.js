@@ -114,6 +114,7 @@ function createTests(p) {
     atLeast(height(s), p.slash_tall * row.height),
     atLeast(row.top - s.box.top, p.slash_rise * row.height),
     atLeast(s.lean - row.lean, p.slash_lean, p.lean_unit),
+    atLeast(s.lean, p.slash_forward, p.lean_unit),
   );
   return { point, bar, inRow, colon, slash };
 }
