@@ -185,6 +185,23 @@ PERSONAL: dict[str, float | int] = {
     "max_file_bytes": 8_000_000,
 }
 
+# The camera (read/camera.py, camera.js; page/camera.js): each frame is cropped to a guide box in its middle, scaled
+# down so that its longer side is at most `max_side` pixels, and read as an upload is.
+CAMERA: dict[str, float | int] = {
+    # The guide box's share of the frame's width and height: a row of digits is wide, and the issue asks for at
+    # least the middle 60% of the width.
+    "guide_width": 0.8,
+    "guide_height": 0.5,
+    # The reader scales any image down to its own working size (preprocess.work_max_side, more for a row of digits);
+    # this bound keeps the copy out of the video cheap, so a 12-megapixel frame costs what a small photo does.
+    "max_side": 640,
+    # An answer is held once this many readings in a row give the same text, with the number still: its left edge
+    # moved by at most `hold_motion` of the guide box's width from one reading to the next. A number panned into the
+    # box shows its first digits, alike, for several frames.
+    "hold_frames": 3,
+    "hold_motion": 0.02,
+}
+
 # Below a threshold on the (calibrated) top probability the app says it is unsure instead of answering.
 # The build chooses it on the validation split (calibration.choose_threshold) and writes it to config.json:
 # the lowest top probability at and above which at least `target_accuracy` of the answers are right,
@@ -217,6 +234,7 @@ def shared_config(confidence_threshold: float = CONFIDENCE_THRESHOLD, model: dic
         "segment": dict(SEGMENT),
         "punctuation": dict(PUNCTUATION),
         "personal": dict(PERSONAL),
+        "camera": dict(CAMERA),
         "confidence_threshold": confidence_threshold,
         "model": model,
     }

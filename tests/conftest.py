@@ -28,12 +28,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """The session's one Chromium: a second sync Playwright cannot start while one runs."""
+def playwright_session():
+    """The session's one Playwright: a second sync Playwright cannot start while one runs."""
     with sync_playwright() as playwright:
-        instance = launch_chromium(playwright)
-        yield instance
-        instance.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    """The session's shared Chromium; a test that needs other flags (a fake camera) launches its own."""
+    instance = launch_chromium(playwright_session)
+    yield instance
+    instance.close()
 
 
 @pytest.fixture(scope="session")

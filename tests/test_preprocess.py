@@ -87,6 +87,17 @@ def test_uneven_light_photo(digit, reference):
     assert similarity(pixels, reference) > 0.85
 
 
+@pytest.mark.parametrize("light", [0.35, 0.5])
+def test_dark_ink_on_paper_in_poor_light_is_still_dark_ink(digit, reference, light):
+    """Paper darker than mid-grey (a photo in poor light) is still the paper: the ink is what lies far from it."""
+    image = digit_on_paper(digit, (120, 100), (10, 10, 80)).astype(float)
+    image[..., :3] *= light
+    assert image[0, 0, 0] < 0.5 * 255
+    pixels = preprocess_rgba(image.round().astype(np.uint8)).pixels
+    assert_mnist_like(pixels)
+    assert similarity(pixels, reference) > 0.9
+
+
 @pytest.mark.parametrize("ink", [(0, 0, 0), (255, 255, 255), (200, 30, 30)])
 def test_transparent_png_ink_of_any_colour(digit, reference, ink):
     pixels = preprocess_rgba(digit_on_transparent(digit, (100, 100), (10, 10, 80), ink=ink)).pixels

@@ -106,6 +106,8 @@ def parity_images() -> dict[str, np.ndarray]:
         "transparent": _rgba(np.zeros((112, 112), np.uint8), _scaled(digits[2], 112)),
         "off_centre": _rgba(off_centre),
         "big_uneven_light": _rgba(np.clip(big - gradient, 0, 255).astype(np.uint8)),
+        # Paper darker than mid-grey: still dark ink on paper, told by the ink's distance from the border.
+        "dim_paper": _rgba(((255 - _scaled(digits[5], 96).astype(np.int32)) * 2 // 5).astype(np.uint8)),
         "blank": _rgba(np.full((64, 64), 200, np.uint8)),
     }
 

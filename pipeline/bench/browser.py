@@ -45,13 +45,13 @@ def find_chromium(playwright_chromium_path: str | None) -> str:
     )
 
 
-def launch_chromium(playwright):
-    """A headless Chromium found by find_chromium, with the flags this sandboxed setup needs."""
+def launch_chromium(playwright, args: tuple[str, ...] = ()):
+    """A headless Chromium found by find_chromium, with the flags this sandboxed setup needs and `args`."""
     try:
         bundled = playwright.chromium.executable_path
     except Exception:  # noqa: BLE001 (no bundled browser is a normal setup)
         bundled = None
-    return playwright.chromium.launch(executable_path=find_chromium(bundled), args=LAUNCH_ARGS)
+    return playwright.chromium.launch(executable_path=find_chromium(bundled), args=[*LAUNCH_ARGS, *args])
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

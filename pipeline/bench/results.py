@@ -65,6 +65,7 @@ def headline(report: dict) -> str:
          f"{page['model_load_ms']:.0f} ms / {page['pointer_up_to_answer_ms']['median']:.1f} and "
          f"{page['six_digit_pointer_up_to_answer_ms']['median']:.1f} ms"),
         *_engines_rows(report.get("engines")),
+        *_camera_rows(report.get("camera")),
         (f"training, {run['epochs_run']} epochs", f"{run['training_time_s']:.0f} s ({run['training_kernels']})"),
     ]  # fmt: skip
     if "not_digit_flagged" in page:
@@ -331,6 +332,45 @@ def _engines_lines(engines: dict | None) -> list[str]:
     return lines
 
 
+def _camera_rows(camera: dict | None) -> list[tuple[str, str]]:
+    """The live camera on a 6-digit number, and its held answers on the steady and panned clips."""
+    if not camera:
+        return []
+    six, steady, pan = camera["six digits"], camera["steady"], camera["pan"]
+    return [
+        (
+            f"camera (fake-camera clips, wasm): frames read per second and frame to answer, median, 6 digits; held "
+            f"answers exact, steady / panned ({steady['clips']} / {pan['clips']} clips)",
+            f"{six['frames_per_s']:.1f} and {six['frame_to_answer_ms']['median']:.0f} ms; "
+            f"{_pct(steady['held_exact'])} / {_pct(pan['held_exact'])}",
+        )
+    ]
+
+
+def _camera_lines(camera: dict | None) -> list[str]:
+    if not camera:
+        return []
+    lines = [
+        "",
+        "Live camera (bench/camera.py: headless Chromium's fake camera playing clips of numbers of 2 to 6 MNIST test "
+        "digits, 640x480 at 15 frames per second, wasm): answers held, the time from the number wholly inside the "
+        "guide box to its first exact hold, and frames read:",
+        "",
+        "| clips | held answers exact | clips with an exact answer held | entering to held, median / p95 "
+        "| frames read per second | frame to answer, median / p95 | frames skipped |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, c in camera.items():
+        hold, answer = c["entering_to_hold_ms"], c["frame_to_answer_ms"]
+        held = f"{hold['median']:.0f} / {hold['p95']:.0f} ms" if hold else "-"
+        lines.append(
+            f"| {name} ({c['clips']}) | {_pct(c['held_exact'])} | {_pct(c['clips_held'])} | {held} "
+            f"| {c['frames_per_s']:.1f} "
+            f"| {answer['median']:.0f} / {answer['p95']:.0f} ms | {_pct(c['skipped'])} |"
+        )
+    return lines
+
+
 def markdown_table(report: dict) -> str:
     runs, browser = report["runs"], report["browser"]
     lines = [
@@ -376,6 +416,7 @@ def markdown_table(report: dict) -> str:
         )
     lines += _drawn_lines(browser)
     lines += _engines_lines(report.get("engines"))
+    lines += _camera_lines(report.get("camera"))
     full = runs.get(FULL_RUN, {})
     lines += _new_writers_table(full.get("new_writers_python"), browser)
     lines += _not_digit_table(full, browser)

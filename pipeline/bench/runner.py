@@ -32,6 +32,7 @@ from ..read.personal import class_probabilities, personalize
 from ..read.predict import Predictor, tflite_runner
 from ..read.segment import Reading
 from ..settings import QUICK, BuildOptions, TrainSettings
+from .camera import bench_clips, measure_camera
 from .results import FULL_RUN, markdown_table, publish
 from .sets import (
     WrittenNumber,
@@ -58,6 +59,7 @@ NEGATIVE_COUNT = 400
 LABELLED_NUMBER_COUNT = 200
 # Numbers with marks (sets.PUNCTUATED): 100 of each kind.
 PUNCTUATED_COUNT = 500
+CAMERA_CLIPS = 6  # per condition (bench/camera.py): every third a 6-digit number
 
 
 def _images_per_second(run_batch, inputs: np.ndarray) -> float:
@@ -263,6 +265,9 @@ def run_bench(out: Path, quick: bool = False, seed: int = 42, built: bool = Fals
     }
     print("== bench: Firefox and WebKit", flush=True)
     report["engines"] = measure_engines(out)
+    print("== bench: camera", flush=True)
+    clips = bench_clips(data.x_test, data.y_test, CAMERA_CLIPS // (3 if quick else 1), seed)
+    report["camera"] = measure_camera(out, clips)
     write_json(out / "bench.json", report)
     table = markdown_table(report)
     (out / "bench.md").write_text(table)

@@ -97,12 +97,15 @@ def border_median(gray: np.ndarray) -> float:
 def extract_ink(gray: np.ndarray) -> np.ndarray:
     """Ink strength >= 0 with the background removed, robust to uneven light.
 
-    Polarity comes from the border (paper is usually what surrounds the digit).
+    Polarity comes from the border: paper is usually what surrounds the digit, and the ink lies at the far end
+    of the grey range from it. Dark ink on dim paper (a photo in poor light, paper in shadow) is still dark ink,
+    where a border darker than mid-grey would have read the paper as chalk on a board.
     The background is a grey opening (min then max filter) with a window wider
     than any stroke: it follows gradients and shadows but not the ink, so
     subtracting it (a top-hat transform) leaves only the strokes.
     """
-    ink = 1.0 - gray if border_median(gray) > 0.5 else gray
+    border = border_median(gray)
+    ink = 1.0 - gray if border - gray.min() >= gray.max() - border else gray
     window = 2 * int(PREPROCESS["background_window_fraction"] * min(ink.shape) / 2) + 1
     background = _sliding_extreme(_sliding_extreme(ink, window, np.minimum), window, np.maximum)
     return np.maximum(ink - background, 0.0)

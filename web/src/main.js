@@ -1,7 +1,9 @@
 // Wires the page together: config, model and reader (read/), personal examples, pad, uploads, answer panel and
-// model card (page/), the service worker, and the window.digits API used by tests and scripts.
+// camera and model card (page/), the service worker, and the window.digits API used by tests and scripts.
 import { BACKEND_ORDER } from './backends/order.js';
 import { createAnswerPanel, describeLabel } from './page/answer.js';
+import { createCamera } from './page/camera.js';
+import { guideBox } from './read/camera.js';
 import { openExampleStore } from './page/example-store.js';
 import { createExamplesPanel } from './page/examples-panel.js';
 import { renderBench, renderModelCard } from './page/model-card.js';
@@ -190,6 +192,8 @@ async function start() {
       if (reading.digits.length || reading.punctuation?.length) panel.showReading(reading);
       else if (reading.marks.length) panel.showNotDigit(reading);
       else panel.showBlank();
+      // A camera's answer is boxed over its video (page/camera.js), not on the pad.
+      if (reading.placement === null) return;
       pad.markBoxes([
         ...reading.digits.map((d) => ({ box: d.box, kind: unsure(d) ? 'unsure' : 'digit' })),
         ...reading.marks.map((m) => ({ box: m.box, kind: 'mark' })),
@@ -211,19 +215,20 @@ async function start() {
   });
 
   let answerAfterPointerUp = false;
+  const readPad = async () => {
+    if (pad.isEmpty()) {
+      pad.markBoxes([]);
+      panel.showEmpty();
+      return null;
+    }
+    return api.readPad();
+  };
   const pad = createPad(byTestId('pad'), document.getElementById('pad-boxes'), ({ final, pointerUp }) => {
     if (pointerUp) {
       performance.mark('pointerup');
       answerAfterPointerUp = true;
     }
-    show(async () => {
-      if (pad.isEmpty()) {
-        pad.markBoxes([]);
-        panel.showEmpty();
-        return null;
-      }
-      return api.readPad();
-    }, { final });
+    show(readPad, { final });
   });
   const api = createApi(config, model, pad, store);
   // What is on screen is read again with the examples as they now are.
@@ -231,14 +236,48 @@ async function start() {
   byTestId('clear').addEventListener('click', () => pad.clear());
   byTestId('undo').addEventListener('click', () => pad.undo());
 
+  // An upload, or a frozen camera frame: shown on the pad and read there.
+  const readPicture = (imageData) => {
+    const placement = pad.showImage(imageData);
+    show(async () => ({ ...(await api.readImage(imageData)), placement }), { final: true });
+  };
+  const dropZone = document.getElementById('drop-zone');
+  const cameraButton = byTestId('camera');
+  const cameraMode = (on) => {
+    dropZone.dataset.camera = on ? 'on' : 'off';
+    cameraButton.setAttribute('aria-pressed', String(on));
+  };
+  const camera = createCamera(byTestId('camera-view'), {
+    settings: { ...config.camera, threshold: config.confidence_threshold },
+    read: (imageData) => api.readImage(imageData),
+    onHeld: (reading) => show(async () => ({ ...reading, placement: null }), { final: true }),
+    onFrozen: readPicture,
+    onStop: () => cameraMode(false),
+  });
+  cameraButton.addEventListener('click', async () => {
+    if (camera.running) {
+      camera.stop();
+      show(readPad, { final: true });
+      return;
+    }
+    cameraMode(true);
+    panel.showCamera();
+    try {
+      await camera.start();
+    } catch (error) {
+      cameraMode(false);
+      panel.showError(error.message);
+      panel.announce();
+    }
+  });
+
   const uploads = [byTestId('upload'), byTestId('photo')];
-  watchUploads(uploads, document.getElementById('drop-zone'), async (file) => {
+  watchUploads(uploads, dropZone, async (file) => {
+    camera.stop();
     panel.setBusy(true);
     panel.showWaiting();
     try {
-      const imageData = await fileToImageData(file, config.preprocess.max_pixels);
-      const placement = pad.showImage(imageData);
-      show(async () => ({ ...(await api.readImage(imageData)), placement }), { final: true });
+      readPicture(await fileToImageData(file, config.preprocess.max_pixels));
     } catch (error) {
       panel.setBusy(false);
       panel.showError(error instanceof UploadError ? error.message : `Upload failed: ${error.message}`);
@@ -246,7 +285,13 @@ async function start() {
     }
   });
 
-  window.digits = { ...api, padImage: () => pad.imageData() };
+  window.digits = {
+    ...api,
+    padImage: () => pad.imageData(),
+    /** The camera's figures (page/camera.js) and its guide box for a frame's size (read/camera.js). */
+    cameraStats: camera.stats,
+    guideBox: (width, height) => guideBox(width, height, config.camera),
+  };
   html.dataset.model = 'ready';
 }
 

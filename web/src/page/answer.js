@@ -186,6 +186,7 @@ export function createAnswerPanel(root, { classes, threshold, imageSize, onCorre
     },
     showEmpty: () => show({ sentence: 'Draw a digit or a number.', state: 'empty' }),
     showWaiting: () => show({ sentence: 'Reading…', state: 'reading' }),
+    showCamera: () => show({ sentence: 'Hold the number inside the box.', state: 'camera' }),
     showBlank: () => show({ sentence: 'No digit found: draw one, or try another image.', state: 'blank' }),
     showError: (message) => show({ sentence: message, state: 'error' }),
     /** A reading with no digit but marks that are not digits: {marks: [{notDigit, probabilities, pixels}]}. */

@@ -26,7 +26,7 @@ const PAPER = '#fff';
 const DIGIT_MARGIN = 1.5;
 // How the boxes of what was read look on the (always white) pad: a mark left out of the number is grey and
 // thin, so it reads as set aside rather than as a doubt about a digit.
-const BOX_STYLES = {
+export const BOX_STYLES = {
   digit: { color: '#0b57d0', dash: [], width: 3 },
   unsure: { color: '#8a4b00', dash: [8, 5], width: 3 }, // as an unsure digit in the answer's row (app.css --warn)
   mark: { color: '#767676', dash: [4, 4], width: 2 },

@@ -137,7 +137,14 @@ function borderMedian(gray, params) {
 
 // Ink strength >= 0 with the background (a grey opening wider than any stroke) removed.
 function extractInk(gray, params) {
-  const invert = borderMedian(gray, params) > 0.5;
+  // The ink lies at the far end of the grey range from the border (the paper), however bright the paper is.
+  const border = borderMedian(gray, params);
+  let [low, high] = [Infinity, -Infinity];
+  for (const v of gray.data) {
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  const invert = border - low >= high - border;
   const ink = { ...gray, data: gray.data.map((v) => (invert ? 1 - v : v)) };
   const window = 2 * Math.trunc((params.background_window_fraction * Math.min(ink.height, ink.width)) / 2) + 1;
   const background = slidingExtreme(slidingExtreme(ink, window, false), window, true);
