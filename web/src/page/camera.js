@@ -16,8 +16,8 @@ const ERRORS = {
 const EDGE = 2; // pixels of the guide box's crop within which ink is cut by its edge
 const NO_CAMERA_API = 'This browser offers no camera to this page (it needs https): upload a photo instead.';
 
-/** The one sentence a person is told when the camera cannot start. */
-export function cameraErrorMessage(error) {
+// The one sentence a person is told when the camera cannot start.
+function cameraErrorMessage(error) {
   return ERRORS[error?.name] ?? `The camera could not be started (${error?.message ?? error}).`;
 }
 
@@ -155,7 +155,13 @@ export function createCamera(root, { settings, read, onHeld, onFrozen, onStop })
       Object.assign(stats, { started: performance.now(), frames: 0, read: 0, skipped: 0, latencies: [], holds: [] });
       video.srcObject = stream;
       root.hidden = false;
-      await video.play();
+      try {
+        await video.play();
+      } catch (error) {
+        if (!stream) return; // stopped before the video started: nothing to say
+        stop();
+        throw error;
+      }
       const guide = guideBox(video.videoWidth || 640, video.videoHeight || 480, settings);
       drawOverlay(guide, null);
       next();
