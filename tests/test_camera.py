@@ -11,7 +11,16 @@ import pytest
 from test_web import FLOAT32_MODEL, message, settle
 
 from pipeline.bench.browser import launch_chromium, serve
-from pipeline.bench.camera import LAUNCH_ARGS, SECONDS, film, launch_args, make_clip, write_y4m
+from pipeline.bench.camera import (
+    CONDITIONS,
+    FPS,
+    LAUNCH_ARGS,
+    SECONDS,
+    film,
+    launch_args,
+    make_clip,
+    write_y4m,
+)
 from pipeline.config import CAMERA
 from pipeline.read.camera import guide_box, guide_crop
 from pipeline.read.predict import Predictor
@@ -27,6 +36,35 @@ navigator.mediaDevices.getUserMedia = async (constraints) => {
   return stream;
 };
 """
+
+
+def test_clips_show_the_number_as_each_condition_says(mnist, tmp_path):
+    digits, label = list(mnist.x_test[:3]), "".join(str(int(v)) for v in mnist.y_test[:3])
+    made = {c: make_clip(digits, label, c, seed=0) for c in CONDITIONS}
+    guide = guide_box(640, 480, CAMERA)
+
+    def ink_in_guide(frame: np.ndarray) -> int:
+        box = frame[guide.top : guide.top + guide.height, guide.left : guide.left + guide.width].mean(axis=2)
+        return int((box < np.median(box) - 60).sum())
+
+    for clip in made.values():
+        assert len(clip.frames) == FPS * SECONDS and clip.frames[0].shape == (480, 640, 3)
+    steady, pan = made["steady"].frames, made["pan"].frames
+    assert all(np.array_equal(f, steady[0]) for f in steady) and ink_in_guide(steady[0]) > 100
+    # The pan starts with the number outside the frame and ends with it where the steady clip has it.
+    assert ink_in_guide(pan[0]) == 0 and abs(ink_in_guide(pan[-1]) - ink_in_guide(steady[0])) < 0.1 * ink_in_guide(
+        steady[0]
+    )
+    assert 0 < made["pan"].enters_s < 1.5 and made["steady"].enters_s == 0
+    brightness = [f.mean() for f in made["light"].frames]
+    assert max(brightness) > 1.5 * min(brightness), "the light dims and comes back"
+    assert max((f >= 250).mean() for f in made["glare"].frames) > 0.01 > (steady[0] >= 250).mean()
+    sharpness = [np.abs(np.diff(f.astype(float), axis=1)).mean() for f in made["blur"].frames]
+    assert min(sharpness) < 0.5 * max(sharpness), "it goes out of focus and back"
+    path = write_y4m(made["steady"].frames[:2], tmp_path / "two.y4m")
+    header = b"YUV4MPEG2 W640 H480 F15:1 Ip A1:1 C420jpeg\n"
+    assert path.read_bytes().startswith(header)
+    assert path.stat().st_size == len(header) + 2 * (len(b"FRAME\n") + 640 * 480 * 3 // 2)
 
 
 @pytest.fixture(scope="module")

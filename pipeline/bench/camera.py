@@ -1,5 +1,6 @@
 """Clips for the page's fake camera: numbers written with MNIST test digits, filmed steady, panned into the guide
-box, under changing light and on a tilted page; and what the page reads of them.
+box, under changing light, on a tilted page, under a moving glare and going in and out of focus; and what the page
+reads of them.
 
 Chromium plays a Y4M file as its camera (`--use-fake-device-for-media-stream --use-file-for-fake-video-capture`),
 from its first frame when the camera opens, looping. Each clip holds one number, `SECONDS` long at `FPS`.
@@ -24,7 +25,7 @@ from ..read.camera import guide_box
 FRAME = (480, 640)  # height, width: a webcam's VGA
 FPS = 15
 SECONDS = 4
-CONDITIONS = ("steady", "pan", "light", "tilt")
+CONDITIONS = ("steady", "pan", "light", "tilt", "glare", "blur")
 PAN_SECONDS = 1.5  # the number slides in from the right over this long, then stays
 LAUNCH_ARGS = ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")
 
@@ -68,6 +69,10 @@ def make_clip(digits: list[np.ndarray], label: str, condition: str, seed: int) -
     height, width = FRAME
     centre = ((height - strength.shape[0]) // 2, (width - strength.shape[1]) // 2)
     paint_seed = int(rng.integers(2**31))
+    # A glare: a bright oval of `shine` grey levels drifting across the number, as a lamp's reflection does when the
+    # phone moves.
+    shine, radii, drift = rng.uniform(120, 220), rng.uniform([30, 60], [60, 120]), rng.uniform(-1, 1)
+    rows, cols = np.mgrid[0:height, 0:width]
     count = FPS * SECONDS
     frames, enters = [], 0.0
     for k in range(count):
@@ -85,6 +90,14 @@ def make_clip(digits: list[np.ndarray], label: str, condition: str, seed: int) -
             light = 0.75 + 0.25 * math.cos(2 * math.pi * t * 2 / SECONDS)
             shadow = np.clip((np.arange(width) - (t / SECONDS) * width) / 60, 0, 1) * 0.3 + 0.7
             rgb = rgb * light * shadow[np.newaxis, :, np.newaxis]
+        if condition == "glare":
+            x = width / 2 + drift * strength.shape[1] * (t / SECONDS - 0.5)
+            oval = np.exp(-(((rows - height / 2) / radii[0]) ** 2 + ((cols - x) / radii[1]) ** 2))
+            rgb = rgb + shine * oval[..., np.newaxis]
+        if condition == "blur":
+            # Focus hunting: sharp, then blurred to a Gaussian of 3 pixels, then sharp again.
+            sigma = 0.3 + 2.7 * (0.5 - 0.5 * math.cos(2 * math.pi * t / SECONDS))
+            rgb = ndimage.gaussian_filter(rgb, (sigma, sigma, 0))
         frame = np.clip(rgb, 0, 255).astype(np.uint8)
         if condition == "tilt":
             frame = _tilted(frame, 0.25)
@@ -99,6 +112,10 @@ def make_clip(digits: list[np.ndarray], label: str, condition: str, seed: int) -
 def write_y4m(frames: list[np.ndarray], path: Path, fps: int = FPS) -> Path:
     """Frames (H, W, 3) uint8 RGB as a YUV 4:2:0 Y4M file (full-range BT.601, as JPEG), which Chromium plays."""
     height, width = frames[0].shape[:2]
+
+    def half(plane: np.ndarray) -> np.ndarray:  # 4:2:0: each chroma sample is the mean of a 2x2 block
+        return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
+
     with path.open("wb") as out:
         out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
         for frame in frames:
@@ -106,10 +123,6 @@ def write_y4m(frames: list[np.ndarray], path: Path, fps: int = FPS) -> Path:
             y = 0.299 * r + 0.587 * g + 0.114 * b
             u = -0.168736 * r - 0.331264 * g + 0.5 * b + 128
             v = 0.5 * r - 0.418688 * g - 0.081312 * b + 128
-
-            def half(plane: np.ndarray) -> np.ndarray:
-                return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
-
             out.write(b"FRAME\n")
             for plane in (y, half(u), half(v)):
                 out.write(np.clip(plane.round(), 0, 255).astype(np.uint8).tobytes())
@@ -131,12 +144,13 @@ def film(page, seconds: float) -> dict:
     return page.evaluate("window.digits.cameraStats()")
 
 
-def bench_clips(images: np.ndarray, labels: np.ndarray, per_condition: int, seed: int) -> list[Clip]:
-    """`per_condition` clips of each condition, of numbers of 2 to 6 digits (6 for every third), from `images`."""
+def bench_clips(images: np.ndarray, labels: np.ndarray, per_condition: dict[str, int], seed: int) -> list[Clip]:
+    """`per_condition[c]` clips of each condition c, of numbers of 2 to 6 digits (6 for every third), from
+    `images`."""
     rng = np.random.default_rng(seed)
     clips = []
-    for condition in CONDITIONS:
-        for i in range(per_condition):
+    for condition, count in per_condition.items():
+        for i in range(count):
             length = 6 if i % 3 == 0 else int(rng.integers(2, 6))
             chosen = rng.choice(len(images), size=length, replace=False)
             label = "".join(str(int(labels[j])) for j in chosen)
