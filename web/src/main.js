@@ -7,7 +7,7 @@ import { guideBox } from './read/camera.js';
 import { openExampleStore } from './page/example-store.js';
 import { createExamplesPanel } from './page/examples-panel.js';
 import { renderBench, renderModelCard } from './page/model-card.js';
-import { createPad } from './page/pad.js';
+import { createPad, readingBoxes } from './page/pad.js';
 import { watchUploads } from './page/uploads.js';
 import { fileToImageData, UploadError } from './read/images.js';
 import { classNames, examplesDocument, quantizePixels } from './read/personal.js';
@@ -188,18 +188,12 @@ async function start() {
     try {
       const reading = await job();
       if (!reading) return;
-      const unsure = (d) => d.confidence < config.confidence_threshold;
       if (reading.digits.length || reading.punctuation?.length) panel.showReading(reading);
       else if (reading.marks.length) panel.showNotDigit(reading);
       else panel.showBlank();
       // A camera's answer is boxed over its video (page/camera.js), not on the pad.
       if (reading.placement === null) return;
-      pad.markBoxes([
-        ...reading.digits.map((d) => ({ box: d.box, kind: unsure(d) ? 'unsure' : 'digit' })),
-        ...reading.marks.map((m) => ({ box: m.box, kind: 'mark' })),
-        // The marks of the number are boxed as its digits are.
-        ...(reading.punctuation ?? []).map((m) => ({ box: m.box, kind: unsure(m) ? 'unsure' : 'digit' })),
-      ], reading.placement);
+      pad.markBoxes(readingBoxes(reading, config.confidence_threshold), reading.placement);
     } catch (error) {
       panel.showError(`Prediction failed: ${error.message}`);
     }

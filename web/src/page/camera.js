@@ -3,7 +3,7 @@
 // that freezes the frame for the answer panel, as an upload. A frame that comes while one is read is skipped, so the
 // video never waits for the reader.
 import { cropFrame, guideBox } from '../read/camera.js';
-import { BOX_STYLES } from './pad.js';
+import { readingBoxes, strokeBoxes } from './pad.js';
 
 const REFUSED = 'The camera was not allowed: allow it in the browser\u2019s settings for this site, or upload a photo.';
 const ERRORS = {
@@ -40,41 +40,28 @@ export function createCamera(root, { settings, read, onHeld, onFrozen, onStop })
   // each hold's time.
   const stats = { started: 0, frames: 0, read: 0, skipped: 0, latencies: [], holds: [] };
 
-  function drawOverlay(guide, reading) {
+  // The guide box and the boxes of a reading, over the video in frame pixels.
+  function drawOverlay(guide, boxes) {
     overlay.width = video.videoWidth;
     overlay.height = video.videoHeight;
     const ctx = overlay.getContext('2d');
-    ctx.lineWidth = Math.max(2, overlay.width / 320);
+    const thickness = Math.max(1, overlay.width / 640);
+    ctx.lineWidth = 2 * thickness;
     ctx.setLineDash([12, 8]);
     ctx.strokeStyle = '#ffffff';
     ctx.strokeRect(guide.left, guide.top, guide.width, guide.height);
-    const scale = guide.width / guide.outWidth;
-    const boxes = [];
-    const unsure = (d) => d.confidence < settings.threshold;
-    const kinds = [
-      ...(reading?.digits ?? []).map((d) => ({ box: d.box, kind: unsure(d) ? 'unsure' : 'digit' })),
-      ...(reading?.punctuation ?? []).map((m) => ({ box: m.box, kind: unsure(m) ? 'unsure' : 'digit' })),
-      ...(reading?.marks ?? []).map((m) => ({ box: m.box, kind: 'mark' })),
-    ];
-    for (const { box, kind } of kinds) {
-      const [x, y, w, h] = [guide.left + box[0] * scale, guide.top + box[1] * scale, box[2] * scale, box[3] * scale];
-      const style = BOX_STYLES[kind];
-      ctx.strokeStyle = style.color;
-      ctx.setLineDash(style.dash);
-      ctx.lineWidth = style.width * Math.max(1, overlay.width / 640);
-      ctx.strokeRect(x, y, w, h);
-      boxes.push([x, y, w, h].map(Math.round));
-    }
-    // In frame pixels, for tests and scripts: the canvas holds only pixels.
-    overlay.dataset.boxes = JSON.stringify(boxes);
+    const placement = { scale: guide.width / guide.outWidth, x: guide.left, y: guide.top };
+    const drawn = strokeBoxes(ctx, boxes, placement, thickness);
+    // For tests and scripts: the canvas holds only pixels.
+    overlay.dataset.boxes = JSON.stringify(drawn.map((rect) => rect.map(Math.round)));
   }
 
-  // Held once `hold_frames` readings in a row give the same text with the number still (its box moving at most
-  // `hold_motion` of the box's width between readings); a new text must be as steady to replace it. A reading with
-  // ink cut by the guide box's edge is never held. Both keep a number sliding into the box from being held by its
-  // first digits.
-  function hold(reading, guide) {
-    const pieces = [...reading.digits, ...(reading.punctuation ?? []), ...reading.marks].map((p) => p.box);
+  // Held once `hold_frames` readings in a row give the same text with the number still (its left edge moving at
+  // most `hold_motion` of the box's width between readings); a new text must be as steady to replace it. A reading
+  // with ink cut by the guide box's edge is never held. Both keep a number sliding into the box from being held by
+  // its first digits.
+  function hold(reading, boxes, guide) {
+    const pieces = boxes.map(({ box }) => box);
     const cut = pieces.some(([x, y, w, h]) => (
       x <= EDGE || y <= EDGE || x + w >= guide.outWidth - EDGE || y + h >= guide.outHeight - EDGE));
     const text = !cut && (reading.digits.length || reading.punctuation?.length) ? reading.text ?? reading.number : '';
@@ -92,8 +79,9 @@ export function createCamera(root, { settings, read, onHeld, onFrozen, onStop })
     if (!stream) return;
     next();
     stats.frames += 1;
-    if (busy || !video.videoWidth) {
-      stats.skipped += busy ? 1 : 0;
+    if (!video.videoWidth) return; // no picture yet
+    if (busy) {
+      stats.skipped += 1;
       return;
     }
     busy = true;
@@ -105,8 +93,9 @@ export function createCamera(root, { settings, read, onHeld, onFrozen, onStop })
       stats.latencies.push(performance.now() - started);
       latest = imageData;
       freezeButton.disabled = false;
-      drawOverlay(guide, reading);
-      hold(reading, guide);
+      const boxes = readingBoxes(reading, settings.threshold);
+      drawOverlay(guide, boxes);
+      hold(reading, boxes, guide);
     }).catch((error) => console.warn('camera frame not read:', error)).finally(() => {
       busy = false;
     });
@@ -163,7 +152,7 @@ export function createCamera(root, { settings, read, onHeld, onFrozen, onStop })
         throw error;
       }
       const guide = guideBox(video.videoWidth || 640, video.videoHeight || 480, settings);
-      drawOverlay(guide, null);
+      drawOverlay(guide, []);
       next();
     },
     stop,

@@ -26,11 +26,40 @@ const PAPER = '#fff';
 const DIGIT_MARGIN = 1.5;
 // How the boxes of what was read look on the (always white) pad: a mark left out of the number is grey and
 // thin, so it reads as set aside rather than as a doubt about a digit.
-export const BOX_STYLES = {
+const BOX_STYLES = {
   digit: { color: '#0b57d0', dash: [], width: 3 },
   unsure: { color: '#8a4b00', dash: [8, 5], width: 3 }, // as an unsure digit in the answer's row (app.css --warn)
   mark: { color: '#767676', dash: [4, 4], width: 2 },
 };
+
+/**
+ * The boxes of a reading ({digits, marks, punctuation}), each with its kind: a digit, unsure below `threshold`, or
+ * a mark left out as not a digit. The marks of the number are boxed as its digits are.
+ */
+export function readingBoxes(reading, threshold) {
+  const kind = (d) => (d.confidence < threshold ? 'unsure' : 'digit');
+  return [
+    ...reading.digits.map((d) => ({ box: d.box, kind: kind(d) })),
+    ...reading.marks.map((m) => ({ box: m.box, kind: 'mark' })),
+    ...(reading.punctuation ?? []).map((m) => ({ box: m.box, kind: kind(m) })),
+  ];
+}
+
+/**
+ * Outlines boxes ({box: [x, y, width, height], kind}) on ctx in their kind's style, mapped by `placement`
+ * ({scale, x, y}), with lines `thickness` times the pad's; returns the rectangles drawn.
+ */
+export function strokeBoxes(ctx, boxes, placement, thickness = 1) {
+  return boxes.map(({ box, kind }) => {
+    const { color, dash, width } = BOX_STYLES[kind];
+    ctx.strokeStyle = color;
+    ctx.setLineDash(dash);
+    ctx.lineWidth = width * thickness;
+    const [x, y, w, h] = box.map((v) => v * placement.scale);
+    ctx.strokeRect(x + placement.x, y + placement.y, w, h);
+    return [x + placement.x, y + placement.y, w, h];
+  });
+}
 
 function paintStroke(ctx, points) {
   ctx.beginPath();
@@ -236,14 +265,7 @@ export function createPad(canvas, overlay, onChange) {
      */
     markBoxes(boxes, placement = { scale: 1, x: 0, y: 0 }) {
       overlayCtx.clearRect(0, 0, overlay.width, overlay.height);
-      for (const { box, kind } of boxes) {
-        const { color, dash, width: lineWidth } = BOX_STYLES[kind];
-        overlayCtx.strokeStyle = color;
-        overlayCtx.setLineDash(dash);
-        overlayCtx.lineWidth = lineWidth;
-        const [x, y, w, h] = box.map((v) => v * placement.scale);
-        overlayCtx.strokeRect(x + placement.x, y + placement.y, w, h);
-      }
+      strokeBoxes(overlayCtx, boxes, placement);
       overlay.dataset.boxes = boxes.map(({ kind }) => kind).join(' ');
     },
     clear() {
