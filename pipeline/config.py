@@ -30,9 +30,10 @@ PREPROCESS: dict[str, float | int] = {
     # Where the centre of mass goes, in pixels from the top-left corner. MNIST's training digits
     # average 14.49 (rows) and 14.50 (columns): half a pixel past the field's middle.
     "center": 14.5,
-    # Larger images are area-downscaled first so the later steps cost the same on any photo;
-    # 128 leaves a digit that fills a fifth of the frame still larger than the 20-pixel box.
-    "work_max_side": 128,
+    # Larger images are area-downscaled first so the later steps cost the same on any photo. At 128 the digits of
+    # a number across half a camera's guide box were 9 to 12 pixels tall and 7s read as 9s; 192 gives them 14 to 19
+    # (docs/experiments.md, "The camera").
+    "work_max_side": 192,
     # Past this aspect ratio an image is likely a row of digits: its long side may grow in proportion,
     # so each digit keeps about the pixels a lone one gets. Up to this ratio nothing changes.
     "number_aspect": 2.0,
@@ -40,6 +41,9 @@ PREPROCESS: dict[str, float | int] = {
     "max_aspect": 8.0,
     # Width of the border band (fraction of the shorter side) whose median decides polarity.
     "border_fraction": 0.05,
+    # Light only adds: a glare on paper can reach farther above the paper's grey than dark ink lies below it, and
+    # must not turn the page into a board. The bright end's distance from the border counts for this much.
+    "bright_reach_weight": 0.5,
     # Window of the background estimate (fraction of the shorter side); must exceed stroke width.
     "background_window_fraction": 0.25,
     # Below this ink contrast (0..1) the image counts as blank: no digit is guessed.

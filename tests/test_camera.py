@@ -24,6 +24,8 @@ from pipeline.bench.camera import (
 from pipeline.config import CAMERA
 from pipeline.read.camera import guide_box, guide_crop
 from pipeline.read.predict import Predictor
+from pipeline.read.preprocess import ink_map
+from pipeline.read.segment import find_marks
 
 REFUSED = "The camera was not allowed: allow it in the browser\u2019s settings for this site, or upload a photo."
 # Every stream the page opens, so a test can see that its tracks were stopped.
@@ -65,6 +67,15 @@ def test_clips_show_the_number_as_each_condition_says(mnist, tmp_path):
     header = b"YUV4MPEG2 W640 H480 F15:1 Ip A1:1 C420jpeg\n"
     assert path.read_bytes().startswith(header)
     assert path.stat().st_size == len(header) + 2 * (len(b"FRAME\n") + 640 * 480 * 3 // 2)
+
+
+def test_a_number_in_the_guide_box_keeps_digits_tall_enough_to_read(mnist):
+    """At 128 work pixels the digits of a number across half the guide box were 9 to 12 pixels tall, and 7s read
+    as 9s; the model's digits are 20."""
+    for seed in range(3):
+        crop = guide_crop(make_clip(list(mnist.x_test[:6]), "", "steady", seed=seed).frames[0])
+        heights = sorted(box.height for box in find_marks(ink_map(crop)).components.boxes)[-6:]
+        assert np.median(heights) >= 14, heights
 
 
 @pytest.fixture(scope="module")

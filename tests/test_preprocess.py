@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from pipeline.config import IMAGE_SIZE, PREPROCESS
 from pipeline.data.render import digit_on_paper, digit_on_transparent
-from pipeline.read.preprocess import area_resize, preprocess_rgba, round_half_up
+from pipeline.read.preprocess import area_resize, ink_map, preprocess_rgba, round_half_up
 
 
 def as_rgba(gray: np.ndarray) -> np.ndarray:
@@ -96,6 +97,24 @@ def test_dark_ink_on_paper_in_poor_light_is_still_dark_ink(digit, reference, lig
     pixels = preprocess_rgba(image.round().astype(np.uint8)).pixels
     assert_mnist_like(pixels)
     assert similarity(pixels, reference) > 0.9
+
+
+def test_dark_ink_beside_a_glare_is_still_dark_ink(digit):
+    """A lamp's reflection reaches farther above grey paper than faint ink lies below it; it is still paper."""
+    strokes = np.zeros((120, 180), bool)
+    strokes[20:100, 10:90] = np.asarray(Image.fromarray(digit).resize((80, 80), Image.Resampling.BILINEAR)) > 128
+    image = digit_on_paper(digit, (120, 180), (20, 10, 80), ink=(90, 90, 90), paper=(160, 160, 160)).astype(float)
+    rows, cols = np.mgrid[0:120, 0:180]
+    glare = np.exp(-(((rows - 60) / 60) ** 2 + ((cols - 170) / 40) ** 2))
+    image[..., :3] += 200 * glare[..., None]
+    image = np.clip(image, 0, 255).round().astype(np.uint8)
+    gray = image[..., 0] / 255
+    assert gray.max() - gray[0, 0] > gray[0, 0] - gray.min()  # the glare reaches farther than the ink
+    ink = ink_map(image)
+    on_strokes = area_resize(strokes.astype(float), *ink.ink.shape) > 0.9
+    under_glare = area_resize(glare, *ink.ink.shape) > 0.9
+    assert ink.ink[on_strokes].mean() > 0.6 * ink.contrast
+    assert ink.ink[under_glare].max() < 0.1 * ink.contrast
 
 
 @pytest.mark.parametrize("ink", [(0, 0, 0), (255, 255, 255), (200, 30, 30)])

@@ -98,6 +98,8 @@ def parity_images() -> dict[str, np.ndarray]:
     digits, _ = mnist_test()
     big = 255 - _scaled(digits[4], 600).astype(np.int32)
     gradient = np.linspace(0, 60, 600, dtype=np.int32)[None, :]  # uneven light across the page
+    rows, cols = np.mgrid[0:96, 0:96]
+    glare = (200 * np.exp(-(((rows - 48) / 30) ** 2 + ((cols - 96) / 20) ** 2))).astype(np.int32)
     off_centre = np.full((150, 220), 235, np.uint8)
     off_centre[10:66, 150:206] = 235 - (_scaled(digits[3], 56).astype(np.int32) * 235 // 255)
     return {
@@ -108,6 +110,10 @@ def parity_images() -> dict[str, np.ndarray]:
         "big_uneven_light": _rgba(np.clip(big - gradient, 0, 255).astype(np.uint8)),
         # Paper darker than mid-grey: still dark ink on paper, told by the ink's distance from the border.
         "dim_paper": _rgba(((255 - _scaled(digits[5], 96).astype(np.int32)) * 2 // 5).astype(np.uint8)),
+        # A glare beside faint ink on grey paper: still dark ink, since light only adds.
+        "glare": _rgba(
+            np.clip(160 - _scaled(digits[6], 96).astype(np.int32) * 70 // 255 + glare, 0, 255).astype(np.uint8)
+        ),
         "blank": _rgba(np.full((64, 64), 200, np.uint8)),
     }
 

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from ..settings import PROJECT_ROOT
+from .camera import FPS, FRAME
 from .screenshot import screenshots
 
 RESULTS_JSON = PROJECT_ROOT / "docs" / "results.json"
@@ -353,8 +354,8 @@ def _camera_lines(camera: dict | None) -> list[str]:
     lines = [
         "",
         "Live camera (bench/camera.py: headless Chromium's fake camera playing clips of numbers of 2 to 6 MNIST test "
-        "digits, 640x480 at 15 frames per second, wasm): answers held, the time from the number wholly inside the "
-        "guide box to its first exact hold, and frames read:",
+        f"digits, {FRAME[1]}x{FRAME[0]} at {FPS} frames per second, wasm): answers held, the time from the number "
+        "wholly inside the guide box to its first exact hold, and frames read:",
         "",
         "| clips | held answers exact | clips with an exact answer held | entering to held, median / p95 "
         "| frames read per second | frame to answer, median / p95 | frames skipped |",

@@ -99,13 +99,15 @@ def extract_ink(gray: np.ndarray) -> np.ndarray:
 
     Polarity comes from the border: paper is usually what surrounds the digit, and the ink lies at the far end
     of the grey range from it. Dark ink on dim paper (a photo in poor light, paper in shadow) is still dark ink,
-    where a border darker than mid-grey would have read the paper as chalk on a board.
+    where a border darker than mid-grey would have read the paper as chalk on a board. The bright end's reach is
+    discounted (`bright_reach_weight`), since a glare adds light to paper and never takes it away.
     The background is a grey opening (min then max filter) with a window wider
     than any stroke: it follows gradients and shadows but not the ink, so
     subtracting it (a top-hat transform) leaves only the strokes.
     """
     border = border_median(gray)
-    ink = 1.0 - gray if border - gray.min() >= gray.max() - border else gray
+    dark_ink = border - gray.min() >= PREPROCESS["bright_reach_weight"] * (gray.max() - border)
+    ink = 1.0 - gray if dark_ink else gray
     window = 2 * int(PREPROCESS["background_window_fraction"] * min(ink.shape) / 2) + 1
     background = _sliding_extreme(_sliding_extreme(ink, window, np.minimum), window, np.maximum)
     return np.maximum(ink - background, 0.0)

@@ -137,14 +137,15 @@ function borderMedian(gray, params) {
 
 // Ink strength >= 0 with the background (a grey opening wider than any stroke) removed.
 function extractInk(gray, params) {
-  // The ink lies at the far end of the grey range from the border (the paper), however bright the paper is.
+  // The ink lies at the far end of the grey range from the border (the paper), however bright the paper is; the
+  // bright end's reach is discounted, since a glare adds light to paper and never takes it away.
   const border = borderMedian(gray, params);
   let [low, high] = [Infinity, -Infinity];
   for (const v of gray.data) {
     if (v < low) low = v;
     if (v > high) high = v;
   }
-  const invert = border - low >= high - border;
+  const invert = border - low >= params.bright_reach_weight * (high - border);
   const ink = { ...gray, data: gray.data.map((v) => (invert ? 1 - v : v)) };
   const window = 2 * Math.trunc((params.background_window_fraction * Math.min(ink.height, ink.width)) / 2) + 1;
   const background = slidingExtreme(slidingExtreme(ink, window, false), window, true);
