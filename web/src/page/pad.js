@@ -24,6 +24,10 @@ const PAPER = '#fff';
 // A digit is rendered alone on a square this much larger than its longer side: paper around it,
 // as around a lone digit drawn on a square pad.
 const DIGIT_MARGIN = 1.5;
+// ... and painted at most this many pixels a side: six times the model's 20, and the size every figure of the pad
+// was measured at. Photos of rows need more (config.preprocess.work_max_side, raised for the camera); a digit
+// painted alone does not, and painted larger a drawn 8 open at the bottom read as "not a digit" (docs/experiments.md).
+const DIGIT_PIXELS = 128;
 // How the boxes of what was read look on the (always white) pad: a mark left out of the number is grey and
 // thin, so it reads as set aside rather than as a doubt about a digit.
 const BOX_STYLES = {
@@ -231,8 +235,8 @@ export function createPad(canvas, overlay, onChange) {
         if (!big[g]) return [];
         const box = groupBoxes[g];
         const side = Math.max(box.right - box.left, box.bottom - box.top) * DIGIT_MARGIN;
-        // Rendered no larger than preprocessing would shrink it to anyway: the same digit, a fraction of the work.
-        const scale = Math.min(1, config.preprocess.work_max_side / side);
+        // Rendered no larger than DIGIT_PIXELS: the same digit, a fraction of the work.
+        const scale = Math.min(1, DIGIT_PIXELS / side);
         const pixels = Math.ceil(side * scale);
         const view = { x: (box.left + box.right - side) / 2, y: (box.top + box.bottom - side) / 2, scale };
         const ink = Math.max(box.right - box.left, box.bottom - box.top) - LINE_WIDTH;
