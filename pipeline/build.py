@@ -141,6 +141,8 @@ def _calibrate(model: keras.Model, splits: dict) -> tuple[keras.Model, dict]:
         "temperature": temperature,
         "not_digit_shift": shift,
         "ece_bins": calibration.ECE_BINS,
+        # As training measured its epochs (digits and marks together), before the prior shift moves any answer.
+        "val_accuracy": {"before": float((logits["val"].argmax(axis=1) == y_val).mean())},
         "val_nll": {
             "before": calibration.negative_log_likelihood(logits["val"], y_val, 1.0),
             "after": calibration.negative_log_likelihood(logits["val"], y_val, temperature),
