@@ -111,6 +111,25 @@ def test_a_mark_inside_a_digits_columns_is_part_of_it(digits):
     assert "-" not in marks_of(strength)
 
 
+def broken_stroke(digits: dict[str, np.ndarray], above: bool = True) -> np.ndarray:
+    """ "4", an upright stroke broken in three, none of its pieces half the digits' height, and "8": as a camera sees
+    a 1 or a 7's stem written with a failing pen. Its foot, about a stroke long, is shaped and placed as a point;
+    without the pieces `above` it, it is one."""
+    row = written("48", digits, gap=40)
+    stroke = round(stroke_width(row > 0.5))
+    x = glyph(digits["4"], HEIGHT).shape[1] + 20 - stroke // 2
+    pieces = ((0, 0.4), (0.48, 0.8), (1 - 1.2 * stroke / HEIGHT, 1))
+    for top, bottom in pieces if above else pieces[-1:]:
+        row[round(top * HEIGHT) : round(bottom * HEIGHT), x : x + stroke] = 1.0
+    return row
+
+
+def test_the_foot_of_a_broken_stroke_is_no_point(digits):
+    """A point has nothing over it; the foot of a stroke broken in two has the rest of the stroke."""
+    assert marks_of(broken_stroke(digits)) == ""
+    assert marks_of(broken_stroke(digits, above=False)) == "."
+
+
 def test_noise_rules_and_a_ruled_page_give_no_marks():
     assert marks_of(noise_page()) == ""
     ruled = np.zeros((200, 400))

@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Page
-from test_punctuation import leaning_back
+from scipy import ndimage
+from test_punctuation import broken_stroke, leaning_back
 from test_segment import noise_page, paper, slanted_bars
 
 from pipeline.bench.browser import draw_strokes, predict_in_page, read_in_page, serve
@@ -686,6 +687,12 @@ def punctuated_images() -> dict[str, np.ndarray]:
     first = {str(label): digits[np.flatnonzero(labels == label)[0]] for label in range(10)}
     # A slash leans right by itself, where a 1 of a hand leaning back leans left (slash_forward).
     images |= {f"leaning back, stroke {lean}": paper(leaning_back(first, lean)) for lean in (0.5, -0.25)}
+    # A point has nothing over it: the foot of a broken stroke is none (_beneath). Softened a little: unsheared, an
+    # MNIST pixel lies at exactly the ink threshold (0.2 of the peak), where float32 and float64 part.
+    images |= {
+        f"broken stroke, above {above}": paper(ndimage.gaussian_filter(broken_stroke(first, above), 0.5))
+        for above in (True, False)
+    }
     return images
 
 

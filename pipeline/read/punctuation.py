@@ -251,11 +251,24 @@ def find_punctuation(pieces: list[Shape], candidates: list[int]) -> list[Mark]:
         if i in used:
             continue
         mark, confidence = max(_in_row(pieces[i], row).items(), key=lambda item: item[1])
+        if mark in ".," and _beneath(pieces[i], [pieces[k] for k in candidates if k != i], row):
+            continue
         if confidence >= 0.5:
             marks.append(Mark(mark, confidence, (i,)))
             used.add(i)
     placed = in_place(marks, pieces, [(pieces[i].box.left + pieces[i].box.right) / 2 for i in digits if i not in used])
     return sorted(placed, key=lambda m: (min(pieces[k].box.left for k in m.members), m.members))
+
+
+def _beneath(shape: Shape, others: list[Shape], row: Row) -> bool:
+    """Whether ink reaching into the row lies over `shape`, in its columns: a point has nothing above it, where the
+    foot of a stroke broken in two (a 1's, a 7's, the side of a 0) has the rest of the stroke. Specks do not count."""
+    return any(
+        max(o.box.width, o.box.height) >= PUNCTUATION["point_min"] * row.stroke
+        and row.top < o.box.bottom <= shape.centre_y
+        and o.box.overlap(shape.box) > PUNCTUATION["inside"] * shape.box.width
+        for o in others
+    )
 
 
 def stands(mark: str, x: float, centres: list[float]) -> bool:

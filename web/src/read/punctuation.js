@@ -121,6 +121,13 @@ function createTests(p) {
 
 const overlap = (a, b) => Math.max(0, Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left));
 
+/** Whether ink reaching into the row lies over `shape`, in its columns: a broken stroke's foot, not a point (see _beneath). */
+function beneath(shape, others, row, p) {
+  return others.some((o) => Math.max(width(o), height(o)) >= p.point_min * row.stroke
+    && row.top < o.box.bottom && o.box.bottom <= centreY(shape)
+    && overlap(o, shape) > p.inside * width(shape));
+}
+
 // The first of equals wins, as Python's max() keeps it.
 function best(readings) {
   return readings.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -180,6 +187,7 @@ export function findPunctuation(pieces, candidates, config) {
   for (const i of free) {
     if (used.has(i)) continue;
     const [mark, confidence] = best(tests.inRow(pieces[i], row));
+    if ((mark === '.' || mark === ',') && beneath(pieces[i], candidates.filter((k) => k !== i).map((k) => pieces[k]), row, p)) continue;
     if (confidence >= 0.5) {
       marks.push({ mark, confidence, members: [i] });
       used.add(i);
