@@ -262,7 +262,7 @@ def find_punctuation(pieces: list[Shape], candidates: list[int]) -> list[Mark]:
 
 def _beneath(shape: Shape, others: list[Shape], row: Row) -> bool:
     """Whether ink reaching into the row lies over `shape`, in its columns: a point has nothing above it, where the
-    foot of a stroke broken in two (a 1's, a 7's, the side of a 0) has the rest of the stroke. Specks do not count."""
+    foot of a stroke broken by a failing pen (a 1's, a 7's stem) has the rest of the stroke. Specks do not count."""
     return any(
         max(o.box.width, o.box.height) >= PUNCTUATION["point_min"] * row.stroke
         and row.top < o.box.bottom <= shape.centre_y

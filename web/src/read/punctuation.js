@@ -187,7 +187,8 @@ export function findPunctuation(pieces, candidates, config) {
   for (const i of free) {
     if (used.has(i)) continue;
     const [mark, confidence] = best(tests.inRow(pieces[i], row));
-    if ((mark === '.' || mark === ',') && beneath(pieces[i], candidates.filter((k) => k !== i).map((k) => pieces[k]), row, p)) continue;
+    const others = candidates.filter((k) => k !== i).map((k) => pieces[k]);
+    if ((mark === '.' || mark === ',') && beneath(pieces[i], others, row, p)) continue;
     if (confidence >= 0.5) {
       marks.push({ mark, confidence, members: [i] });
       used.add(i);
