@@ -251,20 +251,25 @@ def find_punctuation(pieces: list[Shape], candidates: list[int]) -> list[Mark]:
         if i in used:
             continue
         mark, confidence = max(_in_row(pieces[i], row).items(), key=lambda item: item[1])
-        if mark in ".," and _beneath(pieces[i], [pieces[k] for k in candidates if k != i], row):
-            continue
-        if confidence >= 0.5:
+        if confidence >= 0.5 and not (
+            mark in ".," and _beneath(pieces[i], [pieces[k] for k in candidates if k != i], row)
+        ):
             marks.append(Mark(mark, confidence, (i,)))
             used.add(i)
     placed = in_place(marks, pieces, [(pieces[i].box.left + pieces[i].box.right) / 2 for i in digits if i not in used])
     return sorted(placed, key=lambda m: (min(pieces[k].box.left for k in m.members), m.members))
 
 
+def _no_speck(shape: Shape, stroke: float) -> bool:
+    """Whether a piece is at least as large across as a point of `stroke` can be: smaller, it is a speck."""
+    return max(shape.box.width, shape.box.height) >= PUNCTUATION["point_min"] * stroke
+
+
 def _beneath(shape: Shape, others: list[Shape], row: Row) -> bool:
     """Whether ink reaching into the row lies over `shape`, in its columns: a point has nothing above it, where the
     foot of a stroke broken by a failing pen (a 1's, a 7's stem) has the rest of the stroke. Specks do not count."""
     return any(
-        max(o.box.width, o.box.height) >= PUNCTUATION["point_min"] * row.stroke
+        _no_speck(o, row.stroke)
         and row.top < o.box.bottom <= shape.centre_y
         and o.box.overlap(shape.box) > PUNCTUATION["inside"] * shape.box.width
         for o in others
@@ -297,7 +302,7 @@ def _alone(shape: Shape, index: int, others: list[Shape]) -> list[Mark] | None:
     """A piece with nothing beside it but specks (smaller than a point of its stroke) is a point or a bar by its own
     stroke width, or no mark; None where it is not alone."""
     stroke = _stroke([shape])
-    if any(max(o.box.width, o.box.height) >= PUNCTUATION["point_min"] * stroke for o in others):
+    if any(_no_speck(o, stroke) for o in others):
         return None
     point = _point(shape, stroke)
     bar = _bar(shape, stroke, PUNCTUATION["bar_flat"] * shape.box.height)

@@ -121,9 +121,12 @@ function createTests(p) {
 
 const overlap = (a, b) => Math.max(0, Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left));
 
+/** Whether a piece is at least as large across as a point of `stroke` can be: smaller, it is a speck (see _no_speck). */
+const noSpeck = (shape, stroke, p) => Math.max(width(shape), height(shape)) >= p.point_min * stroke;
+
 /** Whether ink reaching into the row lies over `shape`, in its columns: a broken stroke's foot, not a point (see _beneath). */
 function beneath(shape, others, row, p) {
-  return others.some((o) => Math.max(width(o), height(o)) >= p.point_min * row.stroke
+  return others.some((o) => noSpeck(o, row.stroke, p)
     && row.top < o.box.bottom && o.box.bottom <= centreY(shape)
     && overlap(o, shape) > p.inside * width(shape));
 }
@@ -136,7 +139,7 @@ function best(readings) {
 /** A piece with nothing beside it but specks is a point or a bar by its own stroke, or no mark (see _alone). */
 function alone(shape, index, others, p, tests) {
   const stroke = strokeOf([shape]);
-  if (others.some((o) => Math.max(width(o), height(o)) >= p.point_min * stroke)) return null;
+  if (others.some((o) => noSpeck(o, stroke, p))) return null;
   const point = tests.point(shape, stroke);
   const bar = tests.bar(shape, stroke, p.bar_flat * height(shape));
   const [mark, confidence] = point >= bar ? ['.', point] : ['-', bar];
@@ -187,9 +190,8 @@ export function findPunctuation(pieces, candidates, config) {
   for (const i of free) {
     if (used.has(i)) continue;
     const [mark, confidence] = best(tests.inRow(pieces[i], row));
-    const others = candidates.filter((k) => k !== i).map((k) => pieces[k]);
-    if ((mark === '.' || mark === ',') && beneath(pieces[i], others, row, p)) continue;
-    if (confidence >= 0.5) {
+    const others = () => candidates.filter((k) => k !== i).map((k) => pieces[k]);
+    if (confidence >= 0.5 && !((mark === '.' || mark === ',') && beneath(pieces[i], others(), row, p))) {
       marks.push({ mark, confidence, members: [i] });
       used.add(i);
     }
