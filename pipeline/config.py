@@ -31,9 +31,10 @@ PREPROCESS: dict[str, float | int] = {
     # average 14.49 (rows) and 14.50 (columns): half a pixel past the field's middle.
     "center": 14.5,
     # Larger images are area-downscaled first so the later steps cost the same on any photo. At 128 the digits of
-    # a number across half a camera's guide box were 9 to 12 pixels tall and 7s read as 9s; 192 gives them 14 to 19
-    # (docs/experiments.md, "The camera").
-    "work_max_side": 192,
+    # a number across half a camera's guide box were 9 to 12 pixels tall and 7s read as 9s; at 192, 14 to 19, and a
+    # small flat 0 or 6 was cut in two; 256 gives them 18 to 24, near the model's 20 (docs/experiments.md, "The
+    # camera", "Digits as tall as the model's").
+    "work_max_side": 256,
     # Past this aspect ratio an image is likely a row of digits: its long side may grow in proportion,
     # so each digit keeps about the pixels a lone one gets. Up to this ratio nothing changes.
     "number_aspect": 2.0,

@@ -71,11 +71,11 @@ def test_clips_show_the_number_as_each_condition_says(mnist, tmp_path):
 
 def test_a_number_in_the_guide_box_keeps_digits_tall_enough_to_read(mnist):
     """At 128 work pixels the digits of a number across half the guide box were 9 to 12 pixels tall, and 7s read
-    as 9s; the model's digits are 20."""
+    as 9s; at 192, 14 to 19, and small flat 0s were cut in two. The model's digits are 20."""
     for seed in range(3):
         crop = guide_crop(make_clip(list(mnist.x_test[:6]), "", "steady", seed=seed).frames[0])
         heights = sorted(box.height for box in find_marks(ink_map(crop)).components.boxes)[-6:]
-        assert np.median(heights) >= 14, heights
+        assert np.median(heights) >= 19, heights
 
 
 @pytest.fixture(scope="module")
