@@ -190,8 +190,8 @@ export function findPunctuation(pieces, candidates, config) {
   for (const i of free) {
     if (used.has(i)) continue;
     const [mark, confidence] = best(tests.inRow(pieces[i], row));
-    const others = () => candidates.filter((k) => k !== i).map((k) => pieces[k]);
-    if (confidence >= 0.5 && !((mark === '.' || mark === ',') && beneath(pieces[i], others(), row, p))) {
+    if (confidence >= 0.5 && !((mark === '.' || mark === ',')
+      && beneath(pieces[i], candidates.filter((k) => k !== i).map((k) => pieces[k]), row, p))) {
       marks.push({ mark, confidence, members: [i] });
       used.add(i);
     }
